@@ -1,0 +1,66 @@
+# turnd — the interface for building, testing, running and installing.
+#   make            build (installs missing Debian packages first)
+#   make test       build and run every test (unit, fuzz corpora, end-to-end)
+#   make run        build and run the gateway with conf/turnd.dev.conf
+#   make bench      micro-benchmarks and the relay load against coturn
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
+#   make install    PREFIX=/usr DESTDIR=...
+# SANITIZE=address,undefined builds into build-san/ with the sanitizers.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+JOBS ?= 2
+FUZZ_SECONDS ?= 60
+SANITIZE ?=
+CTEST_ARGS ?=
+
+ifeq ($(SANITIZE),)
+BUILD ?= build
+CMAKE_FLAGS ?=
+else
+BUILD ?= build-san
+CMAKE_FLAGS ?= -DTURND_SANITIZE=$(SANITIZE) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+endif
+
+.PHONY: all deps configure build test run bench fuzz install clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+	@ln -sf $(BUILD)/compile_commands.json compile_commands.json
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure $(CTEST_ARGS)
+
+run: build
+	$(BUILD)/bin/turnd -c conf/turnd.dev.conf
+
+bench: build
+	$(BUILD)/bin/turnd_bench --benchmark_counters_tabular=true
+	bash bench/relay_vs_coturn.sh $(BUILD)/bin/turnd
+
+fuzz: deps
+	cmake -S . -B build-fuzz -G Ninja -DTURND_FUZZ=ON -DTURND_SANITIZE=address,undefined \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+	cmake --build build-fuzz -j $(JOBS)
+	@for f in build-fuzz/bin/fuzz_*; do \
+	  name=$${f##*/fuzz_}; mkdir -p build-fuzz/corpus/$$name; \
+	  echo "== fuzzing $$name for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/corpus/$$name tests/fuzz/corpus/$$name || exit 1; \
+	done
+
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf build build-san build-fuzz

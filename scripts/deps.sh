@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages turnd needs to build, test and benchmark.
+# As root (or with passwordless sudo) it runs apt-get; otherwise it prints the
+# one command to run. Packages already installed are left alone.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  libevent-dev libssl-dev openssl
+  # tests and benchmarks
+  googletest libgtest-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  coturn            # turnutils_* client tools and the reference server for benchmarks
+  iproute2 procps psmisc python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  sudo=(sudo)
+else
+  echo "turnd needs these Debian packages: ${missing[*]}" >&2
+  echo "run: sudo apt-get update && sudo ${cmd[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" "${cmd[@]}"
+# Debian's coturn package enables its own service; turnd never needs it running.
+if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  "${sudo[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true
+fi

@@ -1,0 +1,109 @@
+// Config: the immutable settings turnd runs with, loaded from a coturn-style
+// `key=value` file (`-c FILE`) and `--key=value` command-line overrides.
+// Key names are coturn's wherever the two servers share a setting; see
+// docs/CONFIG.md for the reference. Loading throws ConfigError whose message
+// is "FILE:LINE: reason" (or "command line: reason").
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "turnd/common/address.h"
+#include "turnd/common/ip_range.h"
+
+namespace turnd::config {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A long-term credential user. Passwords are never kept: only the keys the
+// STUN integrity mechanisms need (RFC 8489 §9.2.2).
+struct User {
+  std::string name;
+  std::array<uint8_t, 16> md5_key{};                   // MD5(name:realm:password)
+  std::optional<std::array<uint8_t, 32>> sha256_key;   // SHA-256(...), only from a password
+};
+
+// external-ip=PUBLIC or external-ip=PUBLIC/PRIVATE (1:1 NAT mapping).
+struct ExternalIp {
+  SocketAddress public_ip;
+  SocketAddress private_ip;  // empty: applies to every relay address of that family
+};
+
+struct Config {
+  // Listeners.
+  std::vector<SocketAddress> listening_ips;  // empty: all IPv4 and IPv6 addresses
+  uint16_t listening_port = 3478;            // UDP and TCP
+  uint16_t tls_listening_port = 5349;
+  bool no_udp = false;
+  bool no_tcp = false;
+  bool no_tls = false;
+  bool no_stun = false;  // answer no Binding requests
+
+  // Relay.
+  std::vector<SocketAddress> relay_ips;  // empty: the listening IPs / wildcard
+  std::vector<ExternalIp> external_ips;
+  uint16_t min_port = 49152;
+  uint16_t max_port = 65535;
+
+  // Authentication.
+  std::string realm;
+  bool lt_cred_mech = false;
+  bool use_auth_secret = false;
+  std::vector<std::string> static_auth_secrets;  // first one is current; all are accepted
+  char rest_api_separator = ':';
+  std::vector<User> users;
+  uint32_t stale_nonce = 600;  // seconds a nonce stays valid
+
+  // TLS.
+  std::string cert;
+  std::string pkey;
+  std::string cipher_list;  // empty: OpenSSL's default for TLS 1.2; TLS 1.3 suites unaffected
+
+  // Peer filtering.
+  std::vector<IpRange> allowed_peer_ips;
+  std::vector<IpRange> denied_peer_ips;
+  bool allow_loopback_peers = false;
+  bool no_multicast_peers = true;  // multicast is never relayed; kept for coturn files
+
+  // Quotas and lifetimes (seconds; 0 quota = unlimited).
+  uint32_t user_quota = 0;
+  uint32_t total_quota = 0;
+  uint32_t max_bps = 0;  // per allocation, bytes per second as in coturn; 0 = unlimited
+  uint32_t max_allocate_lifetime = 3600;
+  uint32_t default_allocate_lifetime = 600;
+  uint32_t channel_lifetime = 600;
+  uint32_t permission_lifetime = 300;
+
+  // Process.
+  unsigned relay_threads = 0;  // 0: one per online CPU
+  std::string log_file;        // empty: stderr
+  bool verbose = false;
+  std::string pidfile;
+  bool fingerprint = false;         // add FINGERPRINT to every response
+  bool software_attribute = false;  // send SOFTWARE (off by default: no version leak)
+  std::string config_file;          // the file that was loaded, for logs and reload
+};
+
+// Parses `argv` (-c FILE, --key=value, --flag, -h, --version handled by the
+// caller via the returned action). Throws ConfigError.
+Config load(int argc, const char* const* argv);
+
+// Parses the text of a configuration file; `name` is used in error messages.
+Config parse_text(std::string_view text, std::string_view name);
+
+// Applies one `key` / `value` pair (value empty for flags) to `config`;
+// `where` prefixes errors ("turnd.conf:12" or "command line").
+void apply(Config& config, std::string_view key, std::string_view value, std::string_view where);
+
+// Checks cross-key constraints and derives user keys once all keys are known.
+void finalize(Config& config, std::string_view where);
+
+}  // namespace turnd::config
