@@ -1,0 +1,2 @@
+// turnd entry point; the daemon is assembled in turnd/server.
+int main() { return 0; }
