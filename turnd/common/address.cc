@@ -26,6 +26,7 @@ std::optional<SocketAddress> SocketAddress::parse(std::string_view text,
              colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
     host = text.substr(0, colon);  // exactly one colon: IPv4 with port
     port_text = text.substr(colon + 1);
+    if (port_text.empty()) return std::nullopt;
   }
   uint16_t port = default_port;
   if (!port_text.empty()) {
