@@ -85,6 +85,12 @@ MessageBuilder::MessageBuilder(MutableBytes buffer, uint16_t method, MessageClas
 }
 
 MutableBytes MessageBuilder::reserve(uint16_t type, size_t length) noexcept {
+  MutableBytes out = reserve_in_place(type, length);
+  if (!out.empty()) std::memset(out.data(), 0, length);
+  return out;
+}
+
+MutableBytes MessageBuilder::reserve_in_place(uint16_t type, size_t length) noexcept {
   size_t total = kAttributeHeaderSize + pad4(length);
   if (overflow_ || length > 0xFFFF || size_ + total > buffer_.size() ||
       size_ + total - kHeaderSize > 0xFFFF) {
@@ -94,7 +100,7 @@ MutableBytes MessageBuilder::reserve(uint16_t type, size_t length) noexcept {
   std::byte* p = buffer_.data() + size_;
   store_be16(p, type);
   store_be16(p + 2, static_cast<uint16_t>(length));
-  std::memset(p + kAttributeHeaderSize, 0, pad4(length));
+  std::memset(p + kAttributeHeaderSize + length, 0, pad4(length) - length);
   size_ += total;
   store_be16(buffer_.data() + 2, static_cast<uint16_t>(size_ - kHeaderSize));
   return {p + kAttributeHeaderSize, length};

@@ -89,6 +89,9 @@ class MessageBuilder {
   // Reserves a zero-filled (and zero-padded) value of `length` bytes and
   // returns it for the caller to fill; empty when the buffer is too small.
   MutableBytes reserve(uint16_t type, size_t length) noexcept;
+  // Like reserve() but leaves the value bytes as they are (only the padding
+  // is zeroed): for building a header in front of a payload already in place.
+  MutableBytes reserve_in_place(uint16_t type, size_t length) noexcept;
 
   // Appends MESSAGE-INTEGRITY / -SHA256 / FINGERPRINT over what is built so far.
   void add_message_integrity(MacContext& mac, Bytes key) noexcept;

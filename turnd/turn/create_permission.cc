@@ -1,0 +1,55 @@
+// CreatePermission (RFC 8656 §9.2) and the peer checks ChannelBind shares.
+#include "turnd/stun/attr/xor_peer_address.h"
+#include "turnd/turn/request.h"
+
+namespace turnd::turn {
+
+// RFC 8656 §9.2 / §11.2: the peer must match a relayed address family (443)
+// and pass the server's policy (403, RFC 8656 §21 security).
+bool Server::peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept {
+  if (!r.allocation->has_family(peer.family())) {
+    error = stun::error::kPeerAddressFamilyMismatch;
+    return false;
+  }
+  if (!deps_.peer_policy.allows(peer)) {
+    metrics_.denied_peers.add();
+    error = stun::error::kForbidden;
+    return false;
+  }
+  return true;
+}
+
+void Server::handle_create_permission(Request& r) noexcept {
+  if (!authenticate(r)) return;
+  if (r.allocation == nullptr) return send_error(r, stun::error::kAllocationMismatch);
+  // Check every XOR-PEER-ADDRESS first: the request installs all or none.
+  size_t peers = 0;
+  uint16_t error = 0;
+  r.message.for_each([&](const stun::Attribute& a) {
+    if (a.type != stun::attr::kXorPeerAddress) return true;
+    stun::XorPeerAddress peer;
+    if (stun::XorPeerAddress::decode(r.message, a, peer) != stun::DecodeStatus::kOk) {
+      error = stun::error::kBadRequest;
+      return false;
+    }
+    ++peers;
+    return peer_usable(r, peer.address, error);
+  });
+  if (error == 0 && peers == 0) error = stun::error::kBadRequest;
+  if (error != 0) return send_error(r, error);
+
+  SteadyTime expires = deps_.clock.now() + Seconds(options_.permission_lifetime);
+  bool room = true;
+  r.message.for_each([&](const stun::Attribute& a) {
+    if (a.type != stun::attr::kXorPeerAddress) return true;
+    stun::XorPeerAddress peer;
+    stun::XorPeerAddress::decode(r.message, a, peer);
+    room = r.allocation->install_permission(peer.address, expires);
+    return room;
+  });
+  if (!room) return send_error(r, stun::error::kInsufficientCapacity);
+  stun::MessageBuilder b = start_response(r, stun::MessageClass::kSuccessResponse);
+  finish_response(r, b);
+}
+
+}  // namespace turnd::turn

@@ -1,0 +1,20 @@
+// Server::Request: what the STUN request handlers share while answering one
+// request. Private to turnd/turn's handler files.
+#pragma once
+
+#include "turnd/turn/server.h"
+
+namespace turnd::turn {
+
+struct Server::Request {
+  const FiveTuple& tuple;
+  ClientLink& link;
+  const stun::MessageView& message;
+  Allocation* allocation = nullptr;  // the 5-tuple's allocation, if any
+  Bytes key;                         // set once authenticated
+  stun::MacAlgorithm algorithm = stun::MacAlgorithm::kSha1;
+  bool fingerprint = false;          // answer with FINGERPRINT
+  uint16_t method() const noexcept { return message.method(); }
+};
+
+}  // namespace turnd::turn
