@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -27,8 +28,16 @@ class ConfigError : public std::runtime_error {
 // STUN integrity mechanisms need (RFC 8489 §9.2.2).
 struct User {
   std::string name;
-  std::array<uint8_t, 16> md5_key{};                   // MD5(name:realm:password)
-  std::optional<std::array<uint8_t, 32>> sha256_key;   // SHA-256(...), only from a password
+  std::array<uint8_t, 16> md5_key{};                  // MD5(name:realm:password)
+  std::optional<std::array<uint8_t, 32>> sha256_key;  // SHA-256(...), only from a password
+};
+
+// A clear password from a user= line, waiting for the realm (which may come
+// later in the file or on the command line). finalize() turns it into the keys
+// of users[user_index] and wipes it; a finalized Config never holds one.
+struct PendingPassword {
+  size_t user_index = 0;
+  std::string password;
 };
 
 // external-ip=PUBLIC or external-ip=PUBLIC/PRIVATE (1:1 NAT mapping).
@@ -90,13 +99,24 @@ struct Config {
   bool fingerprint = false;         // add FINGERPRINT to every response
   bool software_attribute = false;  // send SOFTWARE (off by default: no version leak)
   std::string config_file;          // the file that was loaded, for logs and reload
+
+  // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
+  // load() and parse_text() have already printed them to stderr.
+  std::vector<std::string> warnings;
+
+  // Transient: only between apply() and finalize().
+  std::vector<PendingPassword> pending_passwords;
 };
 
-// Parses `argv` (-c FILE, --key=value, --flag, -h, --version handled by the
-// caller via the returned action). Throws ConfigError.
+// Parses `argv`: `-c FILE` / `-c=FILE` / `--config FILE` / `--config=FILE`,
+// `--key=value`, `--flag`, `-v`. The file is applied first, then the other
+// arguments (they win for scalar keys and append for repeatable ones), then
+// finalize(). -h/--help/--version are the caller's job: here they are errors.
+// Throws ConfigError; prints warnings to stderr.
 Config load(int argc, const char* const* argv);
 
-// Parses the text of a configuration file; `name` is used in error messages.
+// Parses and finalizes the text of a configuration file; `name` is used in
+// error messages. Throws ConfigError; prints warnings to stderr.
 Config parse_text(std::string_view text, std::string_view name);
 
 // Applies one `key` / `value` pair (value empty for flags) to `config`;

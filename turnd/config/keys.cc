@@ -1,0 +1,136 @@
+#include "turnd/config/keys.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "turnd/config/users.h"
+
+namespace turnd::config {
+namespace {
+
+constexpr uint32_t kMaxNumber = std::numeric_limits<uint32_t>::max();
+constexpr uint32_t kDefaultStaleNonce = 600;
+
+template <auto kMember>
+void set_flag(Config& config, const Field& field) {
+  config.*kMember = parse_bool(field);
+}
+
+template <auto kMember>
+void clear_flag(Config& config, const Field& field) {
+  config.*kMember = !parse_bool(field);
+}
+
+template <auto kMember>
+void set_port(Config& config, const Field& field) {
+  config.*kMember = parse_port(field);
+}
+
+template <auto kMember>
+void set_number(Config& config, const Field& field) {
+  config.*kMember = parse_number(field, 0, kMaxNumber);
+}
+
+template <auto kMember>
+void set_string(Config& config, const Field& field) {
+  config.*kMember = std::string(require_value(field));
+}
+
+template <auto kMember>
+void add_string(Config& config, const Field& field) {
+  (config.*kMember).emplace_back(require_value(field));
+}
+
+template <auto kMember>
+void add_ip(Config& config, const Field& field) {
+  (config.*kMember).push_back(parse_ip(field, require_value(field)));
+}
+
+template <auto kMember>
+void add_ip_range(Config& config, const Field& field) {
+  (config.*kMember).push_back(parse_ip_range(field));
+}
+
+void add_external_ip(Config& config, const Field& field) {
+  config.external_ips.push_back(parse_external_ip(field));
+}
+
+void set_no_auth(Config& config, const Field& field) {
+  if (!parse_bool(field)) return;
+  config.lt_cred_mech = false;
+  config.use_auth_secret = false;
+}
+
+void set_separator(Config& config, const Field& field) {
+  config.rest_api_separator = parse_char(field);
+}
+
+void set_stale_nonce(Config& config, const Field& field) {
+  config.stale_nonce =
+      field.value.empty() ? kDefaultStaleNonce : parse_number(field, 1, kMaxNumber);
+}
+
+using enum ValueKind;
+
+constexpr KeySpec kKeys[] = {
+    // Listeners.
+    {"listening-ip", kValue, add_ip<&Config::listening_ips>},
+    {"listening-port", kValue, set_port<&Config::listening_port>},
+    {"tls-listening-port", kValue, set_port<&Config::tls_listening_port>},
+    {"no-udp", kFlag, set_flag<&Config::no_udp>},
+    {"no-tcp", kFlag, set_flag<&Config::no_tcp>},
+    {"no-tls", kFlag, set_flag<&Config::no_tls>},
+    {"no-stun", kFlag, set_flag<&Config::no_stun>},
+    // Relay.
+    {"relay-ip", kValue, add_ip<&Config::relay_ips>},
+    {"external-ip", kValue, add_external_ip},
+    {"min-port", kValue, set_port<&Config::min_port>},
+    {"max-port", kValue, set_port<&Config::max_port>},
+    // Authentication.
+    {"realm", kValue, set_string<&Config::realm>},
+    {"lt-cred-mech", kFlag, set_flag<&Config::lt_cred_mech>},
+    {"no-auth", kFlag, set_no_auth},
+    {"use-auth-secret", kFlag, set_flag<&Config::use_auth_secret>},
+    {"static-auth-secret", kValue, add_string<&Config::static_auth_secrets>},
+    {"rest-api-separator", kValue, set_separator},
+    {"user", kValue, add_user},
+    {"stale-nonce", kOptionalValue, set_stale_nonce},
+    // TLS.
+    {"cert", kValue, set_string<&Config::cert>},
+    {"pkey", kValue, set_string<&Config::pkey>},
+    {"cipher-list", kValue, set_string<&Config::cipher_list>},
+    // Peer filtering.
+    {"allowed-peer-ip", kValue, add_ip_range<&Config::allowed_peer_ips>},
+    {"denied-peer-ip", kValue, add_ip_range<&Config::denied_peer_ips>},
+    {"allow-loopback-peers", kFlag, set_flag<&Config::allow_loopback_peers>},
+    {"no-multicast-peers", kFlag, set_flag<&Config::no_multicast_peers>},
+    // Quotas and lifetimes.
+    {"user-quota", kValue, set_number<&Config::user_quota>},
+    {"total-quota", kValue, set_number<&Config::total_quota>},
+    {"max-bps", kValue, set_number<&Config::max_bps>},
+    {"max-allocate-lifetime", kValue, set_number<&Config::max_allocate_lifetime>},
+    {"default-allocate-lifetime", kValue, set_number<&Config::default_allocate_lifetime>},
+    {"channel-lifetime", kValue, set_number<&Config::channel_lifetime>},
+    {"permission-lifetime", kValue, set_number<&Config::permission_lifetime>},
+    // Process.
+    {"relay-threads", kValue, set_number<&Config::relay_threads>},
+    {"log-file", kValue, set_string<&Config::log_file>},
+    {"verbose", kFlag, set_flag<&Config::verbose>},
+    {"pidfile", kValue, set_string<&Config::pidfile>},
+    {"fingerprint", kFlag, set_flag<&Config::fingerprint>},
+    {"software-attribute", kFlag, set_flag<&Config::software_attribute>},
+    {"no-software-attribute", kFlag, clear_flag<&Config::software_attribute>},
+};
+
+}  // namespace
+
+std::span<const KeySpec> turnd_keys() {
+  return kKeys;
+}
+
+const KeySpec* find_key(std::string_view name) {
+  auto it = std::ranges::find(kKeys, name, &KeySpec::name);
+  return it == std::end(kKeys) ? nullptr : &*it;
+}
+
+}  // namespace turnd::config
