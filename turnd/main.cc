@@ -1,2 +1,49 @@
-// turnd entry point; the daemon is assembled in turnd/server.
-int main() { return 0; }
+// turnd: a TURN/STUN server. Parses the command line and the config file,
+// then hands over to server::run_daemon. Errors become one clear line.
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "turnd/common/log.h"
+#include "turnd/config/config.h"
+#include "turnd/server/daemon.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: turnd [-c FILE] [--key=value ...]\n"
+    "  -c FILE        configuration file (coturn-style key=value lines)\n"
+    "  --key=value    any configuration key; overrides the file\n"
+    "  -h, --help     this text\n"
+    "  --version      print the version\n"
+    "Keys are documented in docs/CONFIG.md and conf/turnd.conf.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "-h") == 0 || std::strcmp(argv[i], "--help") == 0) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::puts("turnd 0.1.0");
+      return 0;
+    }
+  }
+  turnd::config::Config config;
+  try {
+    config = turnd::config::load(argc, argv);
+  } catch (const turnd::config::ConfigError& e) {
+    std::fprintf(stderr, "turnd: %s\n", e.what());
+    return 2;
+  }
+  turnd::log::configure(config.verbose ? turnd::log::Level::kDebug : turnd::log::Level::kInfo,
+                        config.log_file, true);
+  try {
+    return turnd::server::run_daemon(std::move(config));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "turnd: %s\n", e.what());
+    return 1;
+  }
+}

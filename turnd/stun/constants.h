@@ -15,8 +15,11 @@ inline constexpr size_t kHmacSha1Size = 20;
 inline constexpr size_t kHmacSha256Size = 32;
 // RFC 8656 §7: a ChannelData message's header is 4 bytes.
 inline constexpr size_t kChannelDataHeaderSize = 4;
+// RFC 8656 narrowed channel numbers to 0x4000-0x4FFF; RFC 5766 allowed up to
+// 0x7FFF and clients in the field (coturn's own tools among them) still use
+// that range, so it is accepted, as coturn does.
 inline constexpr uint16_t kMinChannelNumber = 0x4000;
-inline constexpr uint16_t kMaxChannelNumber = 0x4FFF;
+inline constexpr uint16_t kMaxChannelNumber = 0x7FFF;
 
 enum class Method : uint16_t {
   kBinding = 0x001,

@@ -1,5 +1,6 @@
 // ChannelBind (RFC 8656 §11.2): bind a channel number to a peer and install
 // or refresh the permission for the peer's IP.
+#include "turnd/common/log.h"
 #include "turnd/stun/attr/channel_number.h"
 #include "turnd/stun/attr/xor_peer_address.h"
 #include "turnd/turn/request.h"
@@ -11,10 +12,11 @@ void Server::handle_channel_bind(Request& r) noexcept {
   if (r.allocation == nullptr) return send_error(r, stun::error::kAllocationMismatch);
   stun::ChannelNumber channel;
   stun::XorPeerAddress peer;
-  // The request MUST contain both attributes, with a number in 0x4000-0x4FFF.
-  if (stun::ChannelNumber::get_from(r.message, channel) != stun::DecodeStatus::kOk ||
-      !channel.valid() ||
-      stun::XorPeerAddress::get_from(r.message, peer) != stun::DecodeStatus::kOk) {
+  // The request MUST contain both attributes, with a number in kMinChannelNumber..kMaxChannelNumber.
+  auto channel_status = stun::ChannelNumber::get_from(r.message, channel);
+  auto peer_status = stun::XorPeerAddress::get_from(r.message, peer);
+  if (channel_status != stun::DecodeStatus::kOk || !channel.valid() ||
+      peer_status != stun::DecodeStatus::kOk) {
     return send_error(r, stun::error::kBadRequest);
   }
   uint16_t error = 0;
@@ -22,7 +24,10 @@ void Server::handle_channel_bind(Request& r) noexcept {
   SteadyTime now = deps_.clock.now();
   switch (r.allocation->bind_channel(channel.number, peer.address,
                                      now + Seconds(options_.channel_lifetime))) {
-    case Allocation::BindResult::kConflict: return send_error(r, stun::error::kBadRequest);
+    case Allocation::BindResult::kConflict:
+      LOG_DEBUG("turn", "channel 0x%04x or peer %s already bound otherwise", channel.number,
+                log::pseudonym(peer.address).c_str());
+      return send_error(r, stun::error::kBadRequest);
     case Allocation::BindResult::kFull: return send_error(r, stun::error::kInsufficientCapacity);
     case Allocation::BindResult::kOk: break;
   }

@@ -44,6 +44,16 @@ class ClientLink {
   virtual std::unique_ptr<ClientLink> retain() const = 0;
 };
 
+// Receives what clients send to a listener (turn::Server implements it).
+class ClientPacketHandler {
+ public:
+  virtual ~ClientPacketHandler() = default;
+  // One datagram (UDP) or one frame (TCP/TLS); `data` may be modified in place.
+  virtual void on_client_packet(const FiveTuple& tuple, ClientLink& link,
+                                MutableBytes data) noexcept = 0;
+  virtual void on_link_closed(const FiveTuple& tuple) noexcept = 0;
+};
+
 // Receives what peers send to a relayed transport address.
 class RelaySink {
  public:

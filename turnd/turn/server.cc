@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "turnd/common/log.h"
 #include "turnd/stun/attr/error_code.h"
 #include "turnd/stun/attr/nonce.h"
 #include "turnd/stun/attr/realm.h"
@@ -135,6 +136,8 @@ void Server::finish_response(Request& r, stun::MessageBuilder& b) noexcept {
 
 void Server::send_error(Request& r, uint16_t code) noexcept {
   metrics_.error_responses.add();
+  LOG_DEBUG("turn", "%s: method 0x%03x -> %u %s", log::pseudonym(r.tuple.client).c_str(),
+            r.method(), code, stun::error::reason_phrase(code));
   stun::MessageBuilder b = start_response(r, stun::MessageClass::kErrorResponse);
   stun::ErrorCode{code, {}}.add_to(b);
   finish_response(r, b);

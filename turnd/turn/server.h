@@ -48,7 +48,7 @@ struct ServerDeps {
   Quota& quota;
 };
 
-class Server final : public RelaySink {
+class Server final : public RelaySink, public ClientPacketHandler {
  public:
   // Room a receive buffer should leave before the payload so a Data
   // indication header can be written in place (20 + 24 + 4, rounded up).
@@ -62,9 +62,10 @@ class Server final : public RelaySink {
 
   // One datagram (UDP) or one frame (TCP/TLS): STUN or ChannelData.
   // `data` may be modified in place.
-  void on_client_packet(const FiveTuple& tuple, ClientLink& link, MutableBytes data) noexcept;
+  void on_client_packet(const FiveTuple& tuple, ClientLink& link,
+                        MutableBytes data) noexcept override;
   // A TCP/TLS client went away: its allocation goes with it (RFC 8656 §5).
-  void on_link_closed(const FiveTuple& tuple) noexcept;
+  void on_link_closed(const FiveTuple& tuple) noexcept override;
   // Deletes expired allocations, permissions and channels; call about once a second.
   void expire() noexcept;
 

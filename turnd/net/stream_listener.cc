@@ -1,0 +1,157 @@
+#include "turnd/net/stream_listener.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "turnd/common/log.h"
+#include "turnd/net/tls_context.h"
+#include "turnd/turn/stream_framer.h"
+
+namespace turnd::net {
+
+// One TCP or TLS client connection and its framing.
+class StreamConnection final : public turn::ClientLink {
+ public:
+  // A client that does not drain its socket loses packets instead of growing
+  // our memory: TURN relays datagrams, dropping is the honest answer.
+  static constexpr size_t kMaxQueuedBytes = 4 << 20;
+
+  StreamConnection(StreamListener& owner, bufferevent* bev, turn::FiveTuple tuple,
+                   turn::ClientPacketHandler& handler)
+      : owner_(owner), bev_(bev), tuple_(tuple), handler_(handler) {
+    bufferevent_setcb(bev_, &StreamConnection::on_read, nullptr, &StreamConnection::on_event, this);
+    bufferevent_enable(bev_, EV_READ | EV_WRITE);
+  }
+  ~StreamConnection() override { bufferevent_free(bev_); }
+
+  void send(Bytes message) noexcept override {
+    if (evbuffer_get_length(bufferevent_get_output(bev_)) > kMaxQueuedBytes) return;
+    bufferevent_write(bev_, message.data(), message.size());
+  }
+  std::unique_ptr<ClientLink> retain() const override;
+
+ private:
+  static void on_read(bufferevent*, void* self) { static_cast<StreamConnection*>(self)->read(); }
+  static void on_event(bufferevent*, short events, void* self) {
+    if ((events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) != 0) {
+      static_cast<StreamConnection*>(self)->close();
+    }
+  }
+
+  void read() noexcept {
+    evbuffer* input = bufferevent_get_input(bev_);
+    for (;;) {
+      size_t available = evbuffer_get_length(input);
+      if (available < 4) return;
+      auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, std::min<size_t>(available, 8)));
+      size_t length = 0;
+      turn::FrameStatus status = turn::next_frame(Bytes(head, std::min<size_t>(available, 8)), length);
+      if (status == turn::FrameStatus::kInvalid) return close();
+      if (status == turn::FrameStatus::kNeedMore && available < length) return;
+      if (length > available) return;
+      auto* frame = reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(length)));
+      handler_.on_client_packet(tuple_, *this, MutableBytes(frame, length));
+      evbuffer_drain(input, length);
+    }
+  }
+
+  void close() noexcept {
+    handler_.on_link_closed(tuple_);
+    owner_.close(this);  // deletes this
+  }
+
+  StreamListener& owner_;
+  bufferevent* bev_;
+  turn::FiveTuple tuple_;
+  turn::ClientPacketHandler& handler_;
+};
+
+namespace {
+
+// The handle an allocation keeps: the connection outlives its allocation
+// (closing the connection deletes the allocation first).
+class StreamLinkRef final : public turn::ClientLink {
+ public:
+  explicit StreamLinkRef(turn::ClientLink& connection) : connection_(connection) {}
+  void send(Bytes message) noexcept override { connection_.send(message); }
+  std::unique_ptr<ClientLink> retain() const override {
+    return std::make_unique<StreamLinkRef>(connection_);
+  }
+
+ private:
+  turn::ClientLink& connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<turn::ClientLink> StreamConnection::retain() const {
+  return std::make_unique<StreamLinkRef>(const_cast<StreamConnection&>(*this));
+}
+
+StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
+                               const TlsContext* tls, turn::ClientPacketHandler& handler)
+    : base_(base), address_(address), tls_(tls), handler_(handler) {
+  unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT |
+                   LEV_OPT_CLOSE_ON_EXEC;
+  if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
+  listener_ = evconnlistener_new_bind(base.get(), &StreamListener::on_accept, this, flags, 1024,
+                                      address.sockaddr_ptr(), static_cast<int>(address.sockaddr_len()));
+  if (listener_ == nullptr) {
+    throw std::runtime_error(std::string("cannot listen on ") + (tls ? "tls " : "tcp ") +
+                             address.to_string() + ": " + std::strerror(errno));
+  }
+}
+
+StreamListener::~StreamListener() {
+  evconnlistener_free(listener_);
+  for (StreamConnection* c : connections_) delete c;
+}
+
+void StreamListener::on_accept(evconnlistener*, int fd, sockaddr* addr, int len, void* self) {
+  auto client = SocketAddress::from_sockaddr(addr, static_cast<socklen_t>(len));
+  if (!client) {
+    ::close(fd);
+    return;
+  }
+  static_cast<StreamListener*>(self)->accept(fd, *client);
+}
+
+void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  bufferevent* bev = nullptr;
+  if (tls_ != nullptr) {
+    SSL* ssl = SSL_new(tls_->get());
+    bev = ssl == nullptr ? nullptr
+                         : bufferevent_openssl_socket_new(base_.get(), fd, ssl,
+                                                          BUFFEREVENT_SSL_ACCEPTING,
+                                                          BEV_OPT_CLOSE_ON_FREE);
+    if (bev != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+  } else {
+    bev = bufferevent_socket_new(base_.get(), fd, BEV_OPT_CLOSE_ON_FREE);
+  }
+  if (bev == nullptr) {
+    ::close(fd);
+    LOG_WARN("net", "cannot set up connection from %s", log::pseudonym(client).c_str());
+    return;
+  }
+  turn::FiveTuple tuple{client, address_,
+                        tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
+  connections_.insert(new StreamConnection(*this, bev, tuple, handler_));
+}
+
+void StreamListener::close(StreamConnection* connection) noexcept {
+  connections_.erase(connection);
+  delete connection;
+}
+
+}  // namespace turnd::net

@@ -1,0 +1,43 @@
+// TCP and TLS listeners (RFC 8656 §3.1: TURN over TCP/TLS, relaying to UDP).
+// Each worker has its own SO_REUSEPORT listener; an accepted connection, its
+// framing, its allocation and its relay socket stay on that worker.
+#pragma once
+
+#include <memory>
+#include <unordered_set>
+
+#include "turnd/net/event_loop.h"
+#include "turnd/turn/io.h"
+
+struct evconnlistener;
+
+namespace turnd::net {
+
+class TlsContext;
+class StreamConnection;
+
+class StreamListener {
+ public:
+  // tls == nullptr: plain TCP. Throws std::runtime_error when it cannot bind.
+  StreamListener(EventBase& base, const SocketAddress& address, const TlsContext* tls,
+                 turn::ClientPacketHandler& handler);
+  ~StreamListener();
+  StreamListener(const StreamListener&) = delete;
+  StreamListener& operator=(const StreamListener&) = delete;
+
+  size_t connection_count() const noexcept { return connections_.size(); }
+  void close(StreamConnection* connection) noexcept;  // called by the connection
+
+ private:
+  static void on_accept(evconnlistener*, int fd, struct sockaddr* addr, int len, void* self);
+  void accept(int fd, const SocketAddress& client) noexcept;
+
+  EventBase& base_;
+  SocketAddress address_;
+  const TlsContext* tls_;
+  turn::ClientPacketHandler& handler_;
+  evconnlistener* listener_ = nullptr;
+  std::unordered_set<StreamConnection*> connections_;  // owned
+};
+
+}  // namespace turnd::net

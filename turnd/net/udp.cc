@@ -1,0 +1,65 @@
+#include "turnd/net/udp.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace turnd::net {
+
+Fd::~Fd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+int open_udp_socket(const SocketAddress& address, bool reuse_port) noexcept {
+  int domain = address.is_v6() ? AF_INET6 : AF_INET;
+  int fd = ::socket(domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (address.is_v6()) ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+  if (::bind(fd, address.sockaddr_ptr(), address.sockaddr_len()) != 0) {
+    int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+}
+
+RecvBatch::RecvBatch() {
+  for (size_t i = 0; i < kSlots; ++i) {
+    iovecs_[i] = {slots_[i].buffer.data() + kHeadroom, kPayload};
+  }
+}
+
+size_t RecvBatch::receive(int fd) noexcept {
+  for (size_t i = 0; i < kSlots; ++i) {
+    msghdr& m = headers_[i].msg_hdr;
+    m = {};
+    m.msg_name = &slots_[i].from;
+    m.msg_namelen = sizeof(sockaddr_storage);
+    m.msg_iov = &iovecs_[i];
+    m.msg_iovlen = 1;
+    headers_[i].msg_len = 0;
+  }
+  int n = ::recvmmsg(fd, headers_.data(), kSlots, MSG_DONTWAIT, nullptr);
+  return n > 0 ? static_cast<size_t>(n) : 0;
+}
+
+bool send_datagram(int fd, const SocketAddress& to, Bytes data) noexcept {
+  ssize_t n = ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(),
+                       to.sockaddr_len());
+  return n == static_cast<ssize_t>(data.size());
+}
+
+}  // namespace turnd::net

@@ -1,0 +1,84 @@
+#include "turnd/server/daemon.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "turnd/common/log.h"
+#include "turnd/server/shared_state.h"
+#include "turnd/server/worker.h"
+
+namespace turnd::server {
+namespace {
+
+size_t worker_count(const config::Config& c) {
+  if (c.relay_threads != 0) return c.relay_threads;
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
+
+void log_startup(const SharedState& s, size_t workers) {
+  const config::Config& c = s.config;
+  std::string listen;
+  for (const SocketAddress& a : s.listen_addresses) listen += " " + a.ip_string();
+  LOG_INFO("main", "turnd %s: %zu worker(s); listening on%s port %u (%s%s) tls port %u (%s)",
+           "0.1.0", workers, listen.c_str(), c.listening_port, c.no_udp ? "" : "udp ",
+           c.no_tcp ? "" : "tcp", c.tls_listening_port, s.tls ? "on" : "off");
+  LOG_INFO("main", "relay ipv4 %s ipv6 %s ports %u-%u",
+           s.relay_plan.ipv4.empty() ? "off" : s.relay_plan.ipv4.ip_string().c_str(),
+           s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(),
+           c.min_port, c.max_port);
+  LOG_INFO("main", "auth: realm '%s', long-term users %zu%s, rest secrets %zu%s",
+           c.realm.c_str(), c.users.size(), c.lt_cred_mech ? "" : " (off)",
+           c.static_auth_secrets.size(), c.use_auth_secret ? "" : " (off)");
+}
+
+class PidFile {
+ public:
+  explicit PidFile(std::string path) : path_(std::move(path)) {
+    if (path_.empty()) return;
+    std::ofstream(path_) << ::getpid() << "\n";
+  }
+  ~PidFile() {
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+int run_daemon(config::Config config) {
+  net::init_libevent_threads();
+  ::signal(SIGPIPE, SIG_IGN);
+  auto shared = std::make_unique<SharedState>(std::move(config));
+  size_t count = worker_count(shared->config);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (size_t i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(*shared, i));
+
+  net::EventBase main_loop;
+  auto shutdown = [&] {
+    LOG_INFO("main", "shutting down");
+    for (auto& w : workers) w->stop();
+    main_loop.stop();
+  };
+  auto on_term = net::Event::signal(main_loop, SIGTERM, shutdown);
+  auto on_int = net::Event::signal(main_loop, SIGINT, shutdown);
+  PidFile pid(shared->config.pidfile);
+  for (auto& w : workers) w->start();
+  log_startup(*shared, count);
+  LOG_INFO("main", "ready");
+  main_loop.dispatch();
+  for (auto& w : workers) w->join();
+  workers.clear();
+  return 0;
+}
+
+}  // namespace turnd::server

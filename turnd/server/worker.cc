@@ -1,0 +1,56 @@
+#include "turnd/server/worker.h"
+
+#include <stdexcept>
+
+#include "turnd/common/log.h"
+
+namespace turnd::server {
+
+Worker::Worker(SharedState& shared, size_t index)
+    : shared_(shared),
+      index_(index),
+      batch_(std::make_unique<net::RecvBatch>()),
+      relays_(base_, *batch_, shared.reservations, shared.relay_plan),
+      turn_(turn::ServerDeps{shared.clock, shared.authenticator, shared.nonces,
+                             shared.peer_policy, relays_, shared.quota},
+            shared.turn_options) {
+  const config::Config& c = shared.config;
+  for (const SocketAddress& ip : shared.listen_addresses) {
+    try {
+      if (!c.no_udp) {
+        udp_.push_back(std::make_unique<net::UdpListener>(base_, ip.with_port(c.listening_port),
+                                                          *batch_, turn_));
+      }
+      if (!c.no_tcp) {
+        streams_.push_back(std::make_unique<net::StreamListener>(
+            base_, ip.with_port(c.listening_port), nullptr, turn_));
+      }
+      if (shared.tls) {
+        streams_.push_back(std::make_unique<net::StreamListener>(
+            base_, ip.with_port(c.tls_listening_port), shared.tls.get(), turn_));
+      }
+    } catch (const std::runtime_error& e) {
+      // With the default wildcard listeners, a host without IPv6 still runs.
+      if (!(shared.wildcard_listen && ip.is_v6())) throw;
+      if (index == 0) LOG_WARN("net", "%s (IPv6 disabled)", e.what());
+    }
+  }
+  expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this] { turn_.expire(); });
+}
+
+Worker::~Worker() {
+  stop();
+  join();
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { base_.dispatch(); });
+}
+
+void Worker::stop() noexcept { base_.stop(); }
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace turnd::server

@@ -1,0 +1,45 @@
+// Worker: one thread, one event loop, and everything the packet path touches
+// — its listeners, its relay sockets, its receive buffers and its TURN state —
+// so the path from socket to socket takes no lock and allocates nothing.
+#pragma once
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "turnd/net/event_loop.h"
+#include "turnd/net/relay_factory.h"
+#include "turnd/net/stream_listener.h"
+#include "turnd/net/udp_listener.h"
+#include "turnd/server/shared_state.h"
+#include "turnd/turn/server.h"
+
+namespace turnd::server {
+
+class Worker {
+ public:
+  // Binds every listener now, so start-up fails before any thread runs.
+  Worker(SharedState& shared, size_t index);
+  ~Worker();
+
+  void start();  // runs the loop on its own thread
+  void stop() noexcept;  // thread-safe
+  void join();
+
+  const turn::Metrics& metrics() const noexcept { return turn_.metrics(); }
+  size_t index() const noexcept { return index_; }
+
+ private:
+  SharedState& shared_;
+  size_t index_;
+  net::EventBase base_;
+  std::unique_ptr<net::RecvBatch> batch_;
+  net::UdpRelayFactory relays_;
+  turn::Server turn_;
+  std::vector<std::unique_ptr<net::UdpListener>> udp_;
+  std::vector<std::unique_ptr<net::StreamListener>> streams_;
+  std::unique_ptr<net::Event> expiry_timer_;
+  std::thread thread_;
+};
+
+}  // namespace turnd::server
