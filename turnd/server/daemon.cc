@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "turnd/common/log.h"
+#include "turnd/net/port_probe.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/server/worker.h"
 
@@ -39,6 +40,19 @@ void log_startup(const SharedState& s, size_t workers) {
            c.static_auth_secrets.size(), c.use_auth_secret ? "" : " (off)");
 }
 
+void check_ports_free(const SharedState& s) {
+  const config::Config& c = s.config;
+  for (const SocketAddress& ip : s.listen_addresses) {
+    try {
+      if (!c.no_udp) net::ensure_port_free(ip.with_port(c.listening_port), net::ProbeProtocol::kUdp);
+      if (!c.no_tcp) net::ensure_port_free(ip.with_port(c.listening_port), net::ProbeProtocol::kTcp);
+      if (s.tls) net::ensure_port_free(ip.with_port(c.tls_listening_port), net::ProbeProtocol::kTcp);
+    } catch (const std::runtime_error&) {
+      if (!(s.wildcard_listen && ip.is_v6())) throw;
+    }
+  }
+}
+
 class PidFile {
  public:
   explicit PidFile(std::string path) : path_(std::move(path)) {
@@ -59,6 +73,7 @@ int run_daemon(config::Config config) {
   net::init_libevent_threads();
   ::signal(SIGPIPE, SIG_IGN);
   auto shared = std::make_unique<SharedState>(std::move(config));
+  check_ports_free(*shared);
   size_t count = worker_count(shared->config);
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(*shared, i));
