@@ -17,6 +17,10 @@ ParseResult MessageView::parse(Bytes data, MessageView& out) noexcept {
   size_t length = load_be16(data.data() + 2);
   if (length % 4 != 0 || kHeaderSize + length != data.size()) return ParseResult::kNotStun;
 
+  // A broken body still leaves a usable header (type, transaction id) so a
+  // request can be answered with 400; attributes are then not visible.
+  out = MessageView();
+  out.data_ = data.first(kHeaderSize);
   MessageView view;
   view.data_ = data;
   size_t offset = kHeaderSize;

@@ -40,6 +40,7 @@ bool looks_like_stun(Bytes data) noexcept;
 class MessageView {
  public:
   // Parses a message that occupies exactly `data` (a datagram or one frame).
+  // On kMalformed, `out` holds the header only (no attributes are visible).
   static ParseResult parse(Bytes data, MessageView& out) noexcept;
 
   uint16_t type() const noexcept { return load_be16(data_.data()); }

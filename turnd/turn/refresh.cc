@@ -6,7 +6,6 @@
 namespace turnd::turn {
 
 void Server::handle_refresh(Request& r) noexcept {
-  if (!authenticate(r)) return;
   // A Refresh without an allocation (also a retransmitted LIFETIME 0 one) is 437.
   if (r.allocation == nullptr) return send_error(r, stun::error::kAllocationMismatch);
   stun::RequestedAddressFamily family;

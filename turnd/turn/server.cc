@@ -76,29 +76,50 @@ void Server::handle_stun(const FiveTuple& tuple, ClientLink& link, Bytes data) n
   Request r{tuple, link, message, it == allocations_.end() ? nullptr : it->second.get()};
   r.fingerprint = options_.fingerprint || message.fingerprint_offset() != 0;
   bool is_request = message.message_class() == stun::MessageClass::kRequest;
-  if (parsed == stun::ParseResult::kMalformed ||
-      (message.fingerprint_offset() != 0 && !stun::verify_fingerprint(message))) {
+  if (parsed == stun::ParseResult::kMalformed) {
     metrics_.malformed_packets.add();
     if (is_request) send_error(r, stun::error::kBadRequest);
     return;
   }
-  if (message.is(stun::Method::kSend, stun::MessageClass::kIndication)) {
-    handle_send(tuple, message);
+  // RFC 8489 §7.3: a wrong FINGERPRINT means the message is silently discarded.
+  if (message.fingerprint_offset() != 0 && !stun::verify_fingerprint(message)) {
+    metrics_.malformed_packets.add();
     return;
   }
   if (!is_request) {
-    metrics_.dropped_packets.add();  // responses and other indications: not for a server
+    // RFC 8489 §7.3.2: an indication with unknown comprehension-required
+    // attributes is discarded; responses are not for a server.
+    if (message.is(stun::Method::kSend, stun::MessageClass::kIndication) && !has_unknown(r)) {
+      handle_send(tuple, message);
+    } else {
+      metrics_.dropped_packets.add();
+    }
     return;
   }
-  if (reject_unknown_attributes(r)) return;
-  switch (static_cast<stun::Method>(message.method())) {
-    case stun::Method::kBinding: handle_binding(r); return;
+  auto method = static_cast<stun::Method>(message.method());
+  if (method == stun::Method::kBinding) {
+    if (!reject_unknown_attributes(r)) handle_binding(r);
+    return;
+  }
+  // Every TURN request is authenticated first (RFC 8656 §5); attributes are
+  // checked once the authentication checks are done (RFC 8489 §6.3).
+  if (!authenticate(r) || reject_unknown_attributes(r)) return;
+  switch (method) {
     case stun::Method::kAllocate: handle_allocate(r); return;
     case stun::Method::kRefresh: handle_refresh(r); return;
     case stun::Method::kCreatePermission: handle_create_permission(r); return;
     case stun::Method::kChannelBind: handle_channel_bind(r); return;
     default: send_error(r, stun::error::kBadRequest); return;
   }
+}
+
+bool Server::has_unknown(const Request& r) const noexcept {
+  bool unknown = false;
+  r.message.for_each([&](const stun::Attribute& a) {
+    unknown = !known_attribute(a.type);
+    return !unknown;
+  });
+  return unknown;
 }
 
 bool Server::reject_unknown_attributes(Request& r) noexcept {

@@ -88,8 +88,10 @@ class Server final : public RelaySink, public ClientPacketHandler {
   void handle_channel_bind(Request& r) noexcept;
   void handle_send(const FiveTuple& tuple, const stun::MessageView& message) noexcept;
   bool reject_unknown_attributes(Request& r) noexcept;
+  bool has_unknown(const Request& r) const noexcept;
 
   // Long-term credentials (RFC 8489 §9.2.4); answers the error itself.
+  // Runs before every TURN handler, which may then rely on r.key.
   bool authenticate(Request& r) noexcept;
   void send_error(Request& r, uint16_t code) noexcept;
   void send_challenge(Request& r, uint16_t code) noexcept;
