@@ -7,8 +7,7 @@
 namespace turnd::server {
 
 Worker::Worker(SharedState& shared, size_t index)
-    : shared_(shared),
-      index_(index),
+    : index_(index),
       batch_(std::make_unique<net::RecvBatch>()),
       relays_(base_, *batch_, shared.reservations, shared.relay_plan),
       turn_(turn::ServerDeps{shared.clock, shared.authenticator, shared.nonces,

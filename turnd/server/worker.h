@@ -30,7 +30,6 @@ class Worker {
   size_t index() const noexcept { return index_; }
 
  private:
-  SharedState& shared_;
   size_t index_;
   net::EventBase base_;
   std::unique_ptr<net::RecvBatch> batch_;

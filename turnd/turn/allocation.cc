@@ -11,7 +11,7 @@ Allocation::Allocation(FiveTuple tuple, std::unique_ptr<ClientLink> link, std::s
 
 void Allocation::set_key(Bytes key, stun::MacAlgorithm algorithm) noexcept {
   key_length_ = std::min(key.size(), key_.size());
-  std::memcpy(key_.data(), key.data(), key_length_);
+  if (key_length_ != 0) std::memcpy(key_.data(), key.data(), key_length_);
   algorithm_ = algorithm;
 }
 

@@ -76,6 +76,11 @@ void Server::handle_send(const FiveTuple& tuple, const stun::MessageView& messag
   send_to_peer(*it->second, peer.address, payload.value);
 }
 
+void Server::count_from_peer(size_t bytes) noexcept {
+  metrics_.packets_from_peers.add();
+  metrics_.bytes_from_peers.add(bytes);
+}
+
 // RFC 8656 §10.3 and §12.5: a datagram from a peer to a relayed address.
 void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableBytes data,
                             size_t headroom, size_t tailroom) noexcept {
@@ -89,8 +94,6 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
     metrics_.rate_limited_packets.add();
     return;
   }
-  metrics_.packets_from_peers.add();
-  metrics_.bytes_from_peers.add(data.size());
   bool stream = is_stream(a.tuple().transport);
   size_t padding = pad4(data.size()) - data.size();
   if (const Channel* channel = a.channel_by_peer(peer, now)) {
@@ -103,6 +106,7 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
       std::memset(data.data() + data.size(), 0, padding);
       total += padding;
     }
+    count_from_peer(data.size());
     a.link().send(Bytes(start, total));
     return;
   }
@@ -117,7 +121,9 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
   stun::XorPeerAddress{peer}.add_to(b);
   b.reserve_in_place(stun::attr::kData, data.size());  // lands exactly on the payload
   if (options_.fingerprint) b.add_fingerprint();
-  if (b.ok()) a.link().send(b.bytes());
+  if (!b.ok()) return;
+  count_from_peer(data.size());
+  a.link().send(b.bytes());
 }
 
 }  // namespace turnd::turn

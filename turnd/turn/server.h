@@ -103,6 +103,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
 
   void delete_allocation(const FiveTuple& tuple) noexcept;
   void send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload) noexcept;
+  void count_from_peer(size_t bytes) noexcept;
   void next_transaction_id(std::span<std::byte> out) noexcept;
 
   ServerDeps deps_;
