@@ -8,6 +8,8 @@
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -52,12 +54,14 @@ class StreamConnection final : public turn::ClientLink {
     for (;;) {
       size_t available = evbuffer_get_length(input);
       if (available < 4) return;
-      auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, std::min<size_t>(available, 8)));
+      // The first 8 bytes give the frame's length (and the STUN cookie).
+      size_t peek = std::min<size_t>(available, 8);
+      auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(peek)));
       size_t length = 0;
-      turn::FrameStatus status = turn::next_frame(Bytes(head, std::min<size_t>(available, 8)), length);
-      if (status == turn::FrameStatus::kInvalid) return close();
-      if (status == turn::FrameStatus::kNeedMore && available < length) return;
-      if (length > available) return;
+      if (turn::next_frame(Bytes(head, peek), length) == turn::FrameStatus::kInvalid) {
+        return close();
+      }
+      if (length > available) return;  // wait for the rest of the frame
       auto* frame = reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(length)));
       handler_.on_client_packet(tuple_, *this, MutableBytes(frame, length));
       evbuffer_drain(input, length);
@@ -113,7 +117,7 @@ StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
 
 StreamListener::~StreamListener() {
   evconnlistener_free(listener_);
-  for (StreamConnection* c : connections_) delete c;
+  connections_.clear();
 }
 
 void StreamListener::on_accept(evconnlistener*, int fd, sockaddr* addr, int len, void* self) {
@@ -146,12 +150,13 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   }
   turn::FiveTuple tuple{client, address_,
                         tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
-  connections_.insert(new StreamConnection(*this, bev, tuple, handler_));
+  auto connection = std::make_unique<StreamConnection>(*this, bev, tuple, handler_);
+  StreamConnection* key = connection.get();
+  connections_.emplace(key, std::move(connection));
 }
 
 void StreamListener::close(StreamConnection* connection) noexcept {
-  connections_.erase(connection);
-  delete connection;
+  connections_.erase(connection);  // destroys it
 }
 
 }  // namespace turnd::net

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <memory>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "turnd/net/event_loop.h"
 #include "turnd/turn/io.h"
@@ -37,7 +37,7 @@ class StreamListener {
   const TlsContext* tls_;
   turn::ClientPacketHandler& handler_;
   evconnlistener* listener_ = nullptr;
-  std::unordered_set<StreamConnection*> connections_;  // owned
+  std::unordered_map<StreamConnection*, std::unique_ptr<StreamConnection>> connections_;
 };
 
 }  // namespace turnd::net
