@@ -51,7 +51,8 @@ bench: build
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DTURND_FUZZ=ON -DTURND_SANITIZE=address,undefined \
 	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
-	cmake --build build-fuzz -j $(JOBS)
+	cmake --build build-fuzz -j $(JOBS) --target \
+	  $$(ninja -C build-fuzz -t targets all | sed -n 's/^\(fuzz_[a-z_]*\): phony/\1/p')
 	@for f in build-fuzz/bin/fuzz_*; do \
 	  name=$${f##*/fuzz_}; mkdir -p build-fuzz/corpus/$$name; \
 	  echo "== fuzzing $$name for $(FUZZ_SECONDS)s"; \

@@ -214,6 +214,11 @@ bool Server::authenticate(Request& r) noexcept {
     return true;
   }
   metrics_.auth_failures.add();
+  // Logged once per source per window at the 10th failure: a guesser, not a typo.
+  if (auth_failures_.record(r.tuple.client, deps_.clock.now()) == 10) {
+    LOG_WARN("auth", "%s: 10 failed authentications within %llds", log::pseudonym(r.tuple.client).c_str(),
+             static_cast<long long>(auth::FailureCounter::kWindow.count()));
+  }
   send_challenge(r, stun::error::kUnauthenticated);
   return false;
 }

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "turnd/auth/authenticator.h"
+#include "turnd/auth/failure_counter.h"
 #include "turnd/auth/nonce.h"
 #include "turnd/common/clock.h"
 #include "turnd/stun/integrity.h"
@@ -75,6 +76,10 @@ class Server final : public RelaySink, public ClientPacketHandler {
   const Metrics& metrics() const noexcept { return metrics_; }
   size_t allocation_count() const noexcept { return allocations_.size(); }
   const Allocation* find(const FiveTuple& tuple) const noexcept;
+  // Authentication failures of `source` in the last minute (for throttling).
+  uint32_t auth_failures(const SocketAddress& source) const noexcept {
+    return auth_failures_.count(source, deps_.clock.now());
+  }
 
  private:
   struct Request;
@@ -110,6 +115,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   ServerOptions options_;
   Metrics metrics_;
   stun::MacContext mac_;
+  auth::FailureCounter auth_failures_;
   std::unordered_map<FiveTuple, std::unique_ptr<Allocation>, FiveTupleHash> allocations_;
   std::array<std::byte, 2048> scratch_{};       // responses are built here
   std::array<std::byte, 32> request_key_{};     // the key of the request being answered

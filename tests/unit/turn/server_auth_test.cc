@@ -148,6 +148,8 @@ TEST(ServerAuth, WrongPasswordIs401) {
   EXPECT_FALSE(response.text(attr::kNonce).empty());
   EXPECT_FALSE(response.has(attr::kMessageIntegrity));
   EXPECT_EQ(h.metrics().auth_failures.get(), 1u);
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.10:1")), 1u);  // per source IP
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.11")), 0u);
   EXPECT_EQ(h.server.allocation_count(), 0u);
   EXPECT_TRUE(h.relays.requests.empty());
 }
