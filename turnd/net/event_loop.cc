@@ -19,7 +19,12 @@ EventBase::~EventBase() { event_base_free(base_); }
 
 int EventBase::dispatch() { return event_base_dispatch(base_); }
 
-void EventBase::stop() noexcept { event_base_loopbreak(base_); }
+void EventBase::run_once() { event_base_loop(base_, EVLOOP_ONCE); }
+
+void EventBase::stop() noexcept {
+  stopped_.store(true, std::memory_order_release);
+  event_base_loopbreak(base_);
+}
 
 void Event::trampoline(int, short, void* self) { static_cast<Event*>(self)->callback_(); }
 

@@ -2,6 +2,7 @@
 // <event2/...>; the rest of turnd sees these small types.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -23,10 +24,15 @@ class EventBase {
 
   event_base* get() const noexcept { return base_; }
   int dispatch();              // runs until stop() or nothing is left to wait for
-  void stop() noexcept;        // thread-safe: makes dispatch() return
+  // Waits for events, runs every callback that became ready, returns. Lets
+  // the owner do end-of-iteration work (batched sends) between rounds.
+  void run_once();
+  void stop() noexcept;        // thread-safe: makes dispatch() return, stopped() true
+  bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
 
  private:
   event_base* base_;
+  std::atomic<bool> stopped_{false};
 };
 
 // A persistent readable-socket watch or a timer; freed with its owner.

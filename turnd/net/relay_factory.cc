@@ -14,8 +14,8 @@ constexpr int kBindAttempts = 64;
 
 class UdpRelaySocket final : public turn::RelaySocket {
  public:
-  UdpRelaySocket(EventBase& base, RecvBatch& batch, Fd fd, turn::RelaySink& sink, void* context)
-      : fd_(std::move(fd)), batch_(batch), sink_(sink), context_(context) {
+  UdpRelaySocket(EventBase& base, DatagramIo& io, Fd fd, turn::RelaySink& sink, void* context)
+      : fd_(std::move(fd)), io_(io), sink_(sink), context_(context) {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
     ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&ss), &len);
@@ -25,7 +25,8 @@ class UdpRelaySocket final : public turn::RelaySocket {
 
   const SocketAddress& local_address() const noexcept override { return local_; }
   bool send_to(const SocketAddress& peer, Bytes data) noexcept override {
-    return send_datagram(fd_.get(), peer, data);
+    io_.send(fd_.get(), peer, data);  // errors are counted by DatagramIo
+    return true;
   }
   void set_dont_fragment(bool on) noexcept override {
     int v4 = on ? IP_PMTUDISC_DO : IP_PMTUDISC_WANT;
@@ -37,15 +38,15 @@ class UdpRelaySocket final : public turn::RelaySocket {
  private:
   void on_readable() noexcept {
     for (int i = 0; i < 8; ++i) {
-      size_t n = batch_.drain(fd_.get(), [this](const SocketAddress& from, MutableBytes data) {
-        sink_.on_peer_packet(context_, from, data, RecvBatch::kHeadroom, RecvBatch::kTailroom);
+      size_t n = io_.receive(fd_.get(), [this](const SocketAddress& from, MutableBytes data) {
+        sink_.on_peer_packet(context_, from, data, DatagramIo::kHeadroom, DatagramIo::kTailroom);
       });
-      if (n < RecvBatch::kSlots) return;
+      if (n < DatagramIo::kBatch) return;
     }
   }
 
   Fd fd_;
-  RecvBatch& batch_;
+  DatagramIo& io_;
   turn::RelaySink& sink_;
   void* context_;
   SocketAddress local_;
@@ -75,9 +76,9 @@ std::optional<Fd> ReservationTable::take(uint64_t token) {
   return fd;
 }
 
-UdpRelayFactory::UdpRelayFactory(EventBase& base, RecvBatch& batch,
+UdpRelayFactory::UdpRelayFactory(EventBase& base, DatagramIo& io,
                                  ReservationTable& reservations, RelayPlan plan)
-    : base_(base), batch_(batch), reservations_(reservations), plan_(std::move(plan)) {
+    : base_(base), io_(io), reservations_(reservations), plan_(std::move(plan)) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&rng_), sizeof(rng_)) != 1 || rng_ == 0) {
     rng_ = 0x2545F4914F6CDD1Dull;
   }
@@ -139,7 +140,7 @@ turn::RelayResult UdpRelayFactory::open(const turn::RelayRequest& request, turn:
     }
     if (next.valid()) result.reservation_token = reservations_.put(std::move(next));
   }
-  result.socket = std::make_unique<UdpRelaySocket>(base_, batch_, std::move(fd), sink, context);
+  result.socket = std::make_unique<UdpRelaySocket>(base_, io_, std::move(fd), sink, context);
   return result;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "turnd/common/clock.h"
+#include "turnd/net/datagram_io.h"
 #include "turnd/net/event_loop.h"
 #include "turnd/net/udp.h"
 #include "turnd/turn/io.h"
@@ -44,7 +45,7 @@ struct RelayPlan {
 
 class UdpRelayFactory final : public turn::RelayFactory {
  public:
-  UdpRelayFactory(EventBase& base, RecvBatch& batch, ReservationTable& reservations,
+  UdpRelayFactory(EventBase& base, DatagramIo& io, ReservationTable& reservations,
                   RelayPlan plan);
 
   bool supports(Family family) const noexcept override;
@@ -57,7 +58,7 @@ class UdpRelayFactory final : public turn::RelayFactory {
   Fd bind_in_range(const SocketAddress& ip, bool even, bool reserve_next, Fd& next);
 
   EventBase& base_;
-  RecvBatch& batch_;
+  DatagramIo& io_;
   ReservationTable& reservations_;
   RelayPlan plan_;
   uint64_t rng_;

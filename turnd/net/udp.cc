@@ -36,26 +36,6 @@ int open_udp_socket(const SocketAddress& address, bool reuse_port) noexcept {
   return fd;
 }
 
-RecvBatch::RecvBatch() {
-  for (size_t i = 0; i < kSlots; ++i) {
-    iovecs_[i] = {slots_[i].buffer.data() + kHeadroom, kPayload};
-  }
-}
-
-size_t RecvBatch::receive(int fd) noexcept {
-  for (size_t i = 0; i < kSlots; ++i) {
-    msghdr& m = headers_[i].msg_hdr;
-    m = {};
-    m.msg_name = &slots_[i].from;
-    m.msg_namelen = sizeof(sockaddr_storage);
-    m.msg_iov = &iovecs_[i];
-    m.msg_iovlen = 1;
-    headers_[i].msg_len = 0;
-  }
-  int n = ::recvmmsg(fd, headers_.data(), kSlots, MSG_DONTWAIT, nullptr);
-  return n > 0 ? static_cast<size_t>(n) : 0;
-}
-
 bool send_datagram(int fd, const SocketAddress& to, Bytes data) noexcept {
   ssize_t n = ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(),
                        to.sockaddr_len());

@@ -11,13 +11,14 @@ namespace {
 // Answers a client through the listener socket it wrote to.
 class UdpLink final : public turn::ClientLink {
  public:
-  UdpLink(int fd, const SocketAddress& client) : fd_(fd), client_(client) {}
-  void send(Bytes message) noexcept override { send_datagram(fd_, client_, message); }
+  UdpLink(DatagramIo& io, int fd, const SocketAddress& client) : io_(io), fd_(fd), client_(client) {}
+  void send(Bytes message) noexcept override { io_.send(fd_, client_, message); }
   std::unique_ptr<ClientLink> retain() const override {
-    return std::make_unique<UdpLink>(fd_, client_);
+    return std::make_unique<UdpLink>(io_, fd_, client_);
   }
 
  private:
+  DatagramIo& io_;
   int fd_;
   SocketAddress client_;
 };
@@ -27,9 +28,9 @@ constexpr int kMaxBatchesPerWakeup = 8;
 
 }  // namespace
 
-UdpListener::UdpListener(EventBase& base, const SocketAddress& address, RecvBatch& batch,
+UdpListener::UdpListener(EventBase& base, const SocketAddress& address, DatagramIo& io,
                          turn::ClientPacketHandler& handler)
-    : address_(address), fd_(open_udp_socket(address, true)), batch_(batch), handler_(handler) {
+    : address_(address), fd_(open_udp_socket(address, true)), io_(io), handler_(handler) {
   if (!fd_.valid()) {
     throw std::runtime_error("cannot listen on udp " + address.to_string() + ": " +
                              std::strerror(errno));
@@ -39,12 +40,12 @@ UdpListener::UdpListener(EventBase& base, const SocketAddress& address, RecvBatc
 
 void UdpListener::on_readable() noexcept {
   for (int i = 0; i < kMaxBatchesPerWakeup; ++i) {
-    size_t n = batch_.drain(fd_.get(), [this](const SocketAddress& from, MutableBytes data) {
+    size_t n = io_.receive(fd_.get(), [this](const SocketAddress& from, MutableBytes data) {
       turn::FiveTuple tuple{from, address_, turn::ClientTransport::kUdp};
-      UdpLink link(fd_.get(), from);
+      UdpLink link(io_, fd_.get(), from);
       handler_.on_client_packet(tuple, link, data);
     });
-    if (n < RecvBatch::kSlots) return;
+    if (n < DatagramIo::kBatch) return;
   }
 }
 

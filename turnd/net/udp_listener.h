@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "turnd/net/event_loop.h"
+#include "turnd/net/datagram_io.h"
 #include "turnd/net/udp.h"
 #include "turnd/turn/io.h"
 
@@ -14,7 +15,7 @@ namespace turnd::net {
 class UdpListener {
  public:
   // Throws std::runtime_error naming the address when it cannot bind.
-  UdpListener(EventBase& base, const SocketAddress& address, RecvBatch& batch,
+  UdpListener(EventBase& base, const SocketAddress& address, DatagramIo& io,
               turn::ClientPacketHandler& handler);
 
   const SocketAddress& address() const noexcept { return address_; }
@@ -24,7 +25,7 @@ class UdpListener {
 
   SocketAddress address_;
   Fd fd_;
-  RecvBatch& batch_;
+  DatagramIo& io_;
   turn::ClientPacketHandler& handler_;
   std::unique_ptr<Event> event_;
 };

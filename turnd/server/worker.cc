@@ -8,8 +8,8 @@ namespace turnd::server {
 
 Worker::Worker(SharedState& shared, size_t index)
     : index_(index),
-      batch_(std::make_unique<net::RecvBatch>()),
-      relays_(base_, *batch_, shared.reservations, shared.relay_plan),
+      io_(std::make_unique<net::DatagramIo>()),
+      relays_(base_, *io_, shared.reservations, shared.relay_plan),
       turn_(turn::ServerDeps{shared.clock, shared.authenticator, shared.nonces,
                              shared.peer_policy, relays_, shared.quota},
             shared.turn_options) {
@@ -18,7 +18,7 @@ Worker::Worker(SharedState& shared, size_t index)
     try {
       if (!c.no_udp) {
         udp_.push_back(std::make_unique<net::UdpListener>(base_, ip.with_port(c.listening_port),
-                                                          *batch_, turn_));
+                                                          *io_, turn_));
       }
       if (!c.no_tcp) {
         streams_.push_back(std::make_unique<net::StreamListener>(
@@ -43,7 +43,14 @@ Worker::~Worker() {
 }
 
 void Worker::start() {
-  thread_ = std::thread([this] { base_.dispatch(); });
+  thread_ = std::thread([this] {
+    // One round of ready callbacks, then one sendmmsg per socket for all the
+    // datagrams they queued.
+    while (!base_.stopped()) {
+      base_.run_once();
+      io_->flush();
+    }
+  });
 }
 
 void Worker::stop() noexcept { base_.stop(); }

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "turnd/net/datagram_io.h"
 #include "turnd/net/event_loop.h"
 #include "turnd/net/relay_factory.h"
 #include "turnd/net/stream_listener.h"
@@ -27,12 +28,13 @@ class Worker {
   void join();
 
   const turn::Metrics& metrics() const noexcept { return turn_.metrics(); }
+  const net::DatagramIo& io() const noexcept { return *io_; }
   size_t index() const noexcept { return index_; }
 
  private:
   size_t index_;
   net::EventBase base_;
-  std::unique_ptr<net::RecvBatch> batch_;
+  std::unique_ptr<net::DatagramIo> io_;
   net::UdpRelayFactory relays_;
   turn::Server turn_;
   std::vector<std::unique_ptr<net::UdpListener>> udp_;

@@ -1,0 +1,97 @@
+#include "turnd/net/datagram_io.h"
+
+#include "turnd/net/udp.h"
+
+#include <cstring>
+
+namespace turnd::net {
+
+DatagramIo::DatagramIo() : pool_(kPoolSize) {
+  queue_.reserve(kPoolSize);
+  tx_.resize(kPoolSize);
+}
+
+bool DatagramIo::in_pool(const std::byte* p) const noexcept {
+  auto* begin = reinterpret_cast<const std::byte*>(pool_.data());
+  auto* end = reinterpret_cast<const std::byte*>(pool_.data() + pool_.size());
+  return p >= begin && p < end;
+}
+
+size_t DatagramIo::receive_into_pool(int fd) noexcept {
+  // Received buffers stay in use until flush(): make room first if needed
+  // (for the batch and for as many copied replies).
+  if (pool_used_ + 2 * kBatch > pool_.size()) flush();
+  for (size_t i = 0; i < kBatch; ++i) {
+    rx_iov_[i] = {pool_[pool_used_ + i].bytes.data() + kHeadroom, kPayload};
+    msghdr& m = rx_[i].msg_hdr;
+    m = {};
+    m.msg_name = &from_[i];
+    m.msg_namelen = sizeof(sockaddr_storage);
+    m.msg_iov = &rx_iov_[i];
+    m.msg_iovlen = 1;
+    rx_[i].msg_len = 0;
+  }
+  int n = ::recvmmsg(fd, rx_.data(), kBatch, MSG_DONTWAIT, nullptr);
+  if (n <= 0) return 0;
+  pool_used_ += static_cast<size_t>(n);
+  return static_cast<size_t>(n);
+}
+
+void DatagramIo::send(int fd, const SocketAddress& to, Bytes data) noexcept {
+  auto* p = const_cast<std::byte*>(data.data());
+  bool copy = !in_pool(p);
+  // Never flush here: the caller may be inside receive() with buffers in use.
+  // When out of room (more sends than one iteration's pool), send at once.
+  if (queue_.size() == queue_.capacity() || (copy && pool_used_ == pool_.size()) ||
+      data.size() > kPayload + kTailroom) {
+    send_calls.add();
+    if (send_datagram(fd, to, data)) {
+      datagrams_sent.add();
+    } else {
+      send_errors.add();
+    }
+    return;
+  }
+  if (copy) {  // not one of ours (a response, a TCP frame): copy it in
+    p = pool_[pool_used_++].bytes.data();
+    std::memcpy(p, data.data(), data.size());
+  }
+  queue_.push_back({fd, to, {p, data.size()}});
+}
+
+void DatagramIo::flush() noexcept {
+  size_t n = queue_.size();
+  for (size_t i = 0; i < n; ++i) {
+    msghdr& m = tx_[i].msg_hdr;
+    m = {};
+    m.msg_name = const_cast<sockaddr*>(queue_[i].to.sockaddr_ptr());
+    m.msg_namelen = queue_[i].to.sockaddr_len();
+    m.msg_iov = &queue_[i].iov;
+    m.msg_iovlen = 1;
+  }
+  size_t i = 0;
+  while (i < n) {
+    size_t run = 1;
+    while (i + run < n && queue_[i + run].fd == queue_[i].fd) ++run;
+    size_t done = 0;
+    while (done < run) {
+      int sent = ::sendmmsg(queue_[i].fd, tx_.data() + i + done,
+                            static_cast<unsigned>(run - done), MSG_DONTWAIT);
+      send_calls.add();
+      if (sent <= 0) {
+        // The first datagram of the rest was refused (buffer full, unreachable):
+        // drop it and go on with the others, as the network would.
+        send_errors.add();
+        ++done;
+        continue;
+      }
+      done += static_cast<size_t>(sent);
+      datagrams_sent.add(static_cast<uint64_t>(sent));
+    }
+    i += run;
+  }
+  queue_.clear();
+  pool_used_ = 0;
+}
+
+}  // namespace turnd::net
