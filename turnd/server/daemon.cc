@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -13,6 +15,7 @@
 #include "turnd/common/log.h"
 #include "turnd/net/port_probe.h"
 #include "turnd/server/shared_state.h"
+#include "turnd/server/systemd_notify.h"
 #include "turnd/server/worker.h"
 
 namespace turnd::server {
@@ -67,6 +70,72 @@ class PidFile {
   std::string path_;
 };
 
+// The main thread's duties while workers relay: signals, systemd's
+// watchdog and status line.
+class Supervisor {
+ public:
+  Supervisor(SharedState& shared, std::vector<std::unique_ptr<Worker>>& workers)
+      : shared_(shared), workers_(workers) {}
+
+  void run() {
+    auto on_term = net::Event::signal(loop_, SIGTERM, [this] { shutdown(); });
+    auto on_int = net::Event::signal(loop_, SIGINT, [this] { shutdown(); });
+    auto on_hup = net::Event::signal(loop_, SIGHUP, [this] { reopen_log(); });
+    auto tick = net::Event::periodic(loop_, tick_interval(), [this] { housekeeping(); });
+    notifier_.ready();
+    housekeeping();
+    loop_.dispatch();
+  }
+
+ private:
+  std::chrono::milliseconds tick_interval() const {
+    auto interval = std::chrono::milliseconds(1000);
+    if (auto w = notifier_.watchdog_interval()) {
+      interval = std::min(interval, std::chrono::duration_cast<std::chrono::milliseconds>(*w / 4));
+    }
+    return std::max(interval, std::chrono::milliseconds(100));
+  }
+
+  void shutdown() {
+    LOG_INFO("main", "shutting down");
+    notifier_.stopping();
+    for (auto& w : workers_) w->stop();
+    loop_.stop();
+  }
+
+  void reopen_log() {
+    // Full configuration reload is not built yet; SIGHUP reopens the log file
+    // (for logrotate) and says so.
+    const config::Config& c = shared_.config;
+    log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file, true);
+    LOG_INFO("main", "SIGHUP: log reopened (configuration reload is not supported yet)");
+  }
+
+  void housekeeping() {
+    SteadyTime now = shared_.clock.now();
+    bool all_alive = true;
+    uint64_t allocations = 0;
+    for (auto& w : workers_) {
+      allocations += w->metrics().allocations_active.get();
+      // A worker that missed three 1-second beats is hung: stop petting the
+      // watchdog so systemd restarts us.
+      if (now - w->last_heartbeat() > std::chrono::seconds(3)) all_alive = false;
+    }
+    if (all_alive) notifier_.watchdog();
+    if (++ticks_ % 5 == 1) {
+      notifier_.status(std::to_string(allocations) + " allocations, " +
+                       std::to_string(workers_.size()) + " workers" +
+                       (all_alive ? "" : ", a worker is not responding"));
+    }
+  }
+
+  SharedState& shared_;
+  std::vector<std::unique_ptr<Worker>>& workers_;
+  SystemdNotifier notifier_;
+  net::EventBase loop_;
+  uint64_t ticks_ = 0;
+};
+
 }  // namespace
 
 int run_daemon(config::Config config) {
@@ -78,19 +147,11 @@ int run_daemon(config::Config config) {
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(*shared, i));
 
-  net::EventBase main_loop;
-  auto shutdown = [&] {
-    LOG_INFO("main", "shutting down");
-    for (auto& w : workers) w->stop();
-    main_loop.stop();
-  };
-  auto on_term = net::Event::signal(main_loop, SIGTERM, shutdown);
-  auto on_int = net::Event::signal(main_loop, SIGINT, shutdown);
   PidFile pid(shared->config.pidfile);
   for (auto& w : workers) w->start();
   log_startup(*shared, count);
   LOG_INFO("main", "ready");
-  main_loop.dispatch();
+  Supervisor(*shared, workers).run();
   for (auto& w : workers) w->join();
   workers.clear();
   return 0;

@@ -34,7 +34,11 @@ Worker::Worker(SharedState& shared, size_t index)
       if (index == 0) LOG_WARN("net", "%s (IPv6 disabled)", e.what());
     }
   }
-  expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this] { turn_.expire(); });
+  heartbeat_.store(shared.clock.now().time_since_epoch().count());
+  expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this, &shared] {
+    turn_.expire();
+    heartbeat_.store(shared.clock.now().time_since_epoch().count(), std::memory_order_relaxed);
+  });
 }
 
 Worker::~Worker() {

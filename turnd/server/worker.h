@@ -3,6 +3,7 @@
 // so the path from socket to socket takes no lock and allocates nothing.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -30,6 +31,11 @@ class Worker {
   const turn::Metrics& metrics() const noexcept { return turn_.metrics(); }
   const net::DatagramIo& io() const noexcept { return *io_; }
   size_t index() const noexcept { return index_; }
+  // When the worker's loop last ran its 1-second housekeeping (steady clock):
+  // the watchdog only pets systemd while every worker keeps beating.
+  SteadyTime last_heartbeat() const noexcept {
+    return SteadyTime(SteadyTime::duration(heartbeat_.load(std::memory_order_relaxed)));
+  }
 
  private:
   size_t index_;
@@ -41,6 +47,7 @@ class Worker {
   std::vector<std::unique_ptr<net::StreamListener>> streams_;
   std::unique_ptr<net::Event> expiry_timer_;
   std::thread thread_;
+  std::atomic<SteadyTime::rep> heartbeat_;
 };
 
 }  // namespace turnd::server
