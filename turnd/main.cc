@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   turnd::log::configure(config.verbose ? turnd::log::Level::kDebug : turnd::log::Level::kInfo,
-                        config.log_file, true);
+                        config.log_file, config.log_privacy);
   try {
     return turnd::server::run_daemon(std::move(config));
   } catch (const std::exception& e) {

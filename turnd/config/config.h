@@ -98,6 +98,12 @@ struct Config {
   std::string pidfile;
   bool fingerprint = false;         // add FINGERPRINT to every response
   bool software_attribute = false;  // send SOFTWARE (off by default: no version leak)
+  bool log_privacy = true;          // pseudonymise addresses and user names in logs
+
+  // Observability: Prometheus /metrics and /healthz, local-only by default.
+  bool prometheus = false;
+  uint16_t prometheus_port = 9641;  // coturn's default
+  SocketAddress prometheus_address = *SocketAddress::parse("127.0.0.1");
   std::string config_file;          // the file that was loaded, for logs and reload
 
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";

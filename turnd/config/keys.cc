@@ -61,6 +61,10 @@ void set_no_auth(Config& config, const Field& field) {
   config.use_auth_secret = false;
 }
 
+void set_prometheus_address(Config& config, const Field& field) {
+  config.prometheus_address = parse_ip(field, require_value(field));
+}
+
 void set_separator(Config& config, const Field& field) {
   config.rest_api_separator = parse_char(field);
 }
@@ -120,6 +124,11 @@ constexpr KeySpec kKeys[] = {
     {"fingerprint", kFlag, set_flag<&Config::fingerprint>},
     {"software-attribute", kFlag, set_flag<&Config::software_attribute>},
     {"no-software-attribute", kFlag, clear_flag<&Config::software_attribute>},
+    {"log-privacy", kFlag, set_flag<&Config::log_privacy>},
+    // Observability.
+    {"prometheus", kFlag, set_flag<&Config::prometheus>},
+    {"prometheus-port", kValue, set_port<&Config::prometheus_port>},
+    {"prometheus-address", kValue, set_prometheus_address},
 };
 
 }  // namespace

@@ -107,7 +107,7 @@ class Supervisor {
     // Full configuration reload is not built yet; SIGHUP reopens the log file
     // (for logrotate) and says so.
     const config::Config& c = shared_.config;
-    log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file, true);
+    log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file, c.log_privacy);
     LOG_INFO("main", "SIGHUP: log reopened (configuration reload is not supported yet)");
   }
 

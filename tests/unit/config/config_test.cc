@@ -320,3 +320,28 @@ TEST(ConfigApply, WhereIsUsedForWarningsAndErrors) {
 
 }  // namespace
 }  // namespace turnd::config
+
+namespace turnd::config {
+namespace {
+
+TEST(ConfigKeys, ObservabilityAndPrivacy) {
+  Config defaults = parse_text("", "t");
+  EXPECT_FALSE(defaults.prometheus);
+  EXPECT_EQ(defaults.prometheus_port, 9641);
+  EXPECT_EQ(defaults.prometheus_address.ip_string(), "127.0.0.1");
+  EXPECT_TRUE(defaults.log_privacy);
+  Config c = parse_text(
+      "prometheus\n"
+      "prometheus-port=9100\n"
+      "prometheus-address=::1\n"
+      "log-privacy=off\n",
+      "t");
+  EXPECT_TRUE(c.prometheus);
+  EXPECT_EQ(c.prometheus_port, 9100);
+  EXPECT_EQ(c.prometheus_address.ip_string(), "::1");
+  EXPECT_FALSE(c.log_privacy);
+  EXPECT_THROW(parse_text("prometheus-address=localhost", "t"), ConfigError);
+}
+
+}  // namespace
+}  // namespace turnd::config
