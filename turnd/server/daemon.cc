@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,6 +16,8 @@
 
 #include "turnd/common/log.h"
 #include "turnd/net/port_probe.h"
+#include "turnd/net/http_admin.h"
+#include "turnd/server/prometheus.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/server/systemd_notify.h"
 #include "turnd/server/worker.h"
@@ -82,6 +86,17 @@ class Supervisor {
     auto on_int = net::Event::signal(loop_, SIGINT, [this] { shutdown(); });
     auto on_hup = net::Event::signal(loop_, SIGHUP, [this] { reopen_log(); });
     auto tick = net::Event::periodic(loop_, tick_interval(), [this] { housekeeping(); });
+    std::unique_ptr<net::HttpAdmin> admin;
+    const config::Config& c = shared_.config;
+    if (c.prometheus) {
+      admin = std::make_unique<net::HttpAdmin>(
+          loop_, c.prometheus_address.with_port(c.prometheus_port),
+          std::map<std::string, net::HttpAdmin::Handler>{
+              {"/metrics", [this] { return metrics(); }},
+              {"/healthz", [this] { return health(); }}});
+      LOG_INFO("main", "metrics on http://%s/metrics",
+               c.prometheus_address.with_port(c.prometheus_port).to_string().c_str());
+    }
     notifier_.ready();
     housekeeping();
     loop_.dispatch();
@@ -111,16 +126,35 @@ class Supervisor {
     LOG_INFO("main", "SIGHUP: log reopened (configuration reload is not supported yet)");
   }
 
-  void housekeeping() {
-    SteadyTime now = shared_.clock.now();
-    bool all_alive = true;
-    uint64_t allocations = 0;
-    for (auto& w : workers_) {
-      allocations += w->metrics().allocations_active.get();
-      // A worker that missed three 1-second beats is hung: stop petting the
-      // watchdog so systemd restarts us.
-      if (now - w->last_heartbeat() > std::chrono::seconds(3)) all_alive = false;
+  net::HttpResponse metrics() const {
+    std::vector<MetricsSource> sources;
+    for (auto& w : workers_) sources.push_back({&w->metrics(), &w->io()});
+    return {200, "text/plain; version=0.0.4; charset=utf-8", render_prometheus(sources)};
+  }
+
+  // For Nagios/Icinga check_http: 200 while every worker runs its loop.
+  net::HttpResponse health() const {
+    if (auto hung = hung_worker()) {
+      return {503, "text/plain; charset=utf-8",
+              "worker " + std::to_string(*hung) + " is not responding\n"};
     }
+    return {200, "text/plain; charset=utf-8", "ok\n"};
+  }
+
+  // A worker that missed three 1-second beats is hung.
+  std::optional<size_t> hung_worker() const {
+    SteadyTime now = shared_.clock.now();
+    for (auto& w : workers_) {
+      if (now - w->last_heartbeat() > std::chrono::seconds(3)) return w->index();
+    }
+    return std::nullopt;
+  }
+
+  void housekeeping() {
+    uint64_t allocations = 0;
+    for (auto& w : workers_) allocations += w->metrics().allocations_active.get();
+    // A hung worker stops the watchdog pings, so systemd restarts us.
+    bool all_alive = !hung_worker();
     if (all_alive) notifier_.watchdog();
     if (++ticks_ % 5 == 1) {
       notifier_.status(std::to_string(allocations) + " allocations, " +

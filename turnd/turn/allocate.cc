@@ -155,6 +155,7 @@ void Server::handle_allocate(Request& r) noexcept {
   metrics_.allocations_created.add();
   metrics_.allocations_active.add();
   metrics_.allocations_by_transport[static_cast<size_t>(r.tuple.transport)].add();
+  metrics_.active_by_transport[static_cast<size_t>(r.tuple.transport)].add();
   send_allocate_success(r, created, additional_error);
 }
 

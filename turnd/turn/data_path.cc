@@ -11,6 +11,8 @@
 namespace turnd::turn {
 
 void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload) noexcept {
+  metrics_.packets_from_clients.add();
+  metrics_.bytes_from_clients.add(payload.size());
   RelaySocket* relay = a.relay_for(peer.family());
   if (relay == nullptr) {
     metrics_.dropped_packets.add();

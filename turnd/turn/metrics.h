@@ -14,7 +14,8 @@ struct Metrics {
   Counter binding_responses;
   Counter allocations_created;
   Counter allocations_active;  // gauge
-  std::array<Counter, 3> allocations_by_transport;  // indexed by ClientTransport
+  std::array<Counter, 3> allocations_by_transport;  // created, indexed by ClientTransport
+  std::array<Counter, 3> active_by_transport;       // gauge, indexed by ClientTransport
   Counter allocations_expired;
   Counter auth_failures;
   Counter stale_nonces;
@@ -25,6 +26,8 @@ struct Metrics {
   Counter dropped_packets;        // valid but undeliverable (no allocation/permission/channel)
   Counter rate_limited_packets;   // max-bps
   Counter relay_send_errors;
+  Counter packets_from_clients;   // ChannelData and Send indications to relay
+  Counter bytes_from_clients;
   Counter packets_to_peers;
   Counter bytes_to_peers;
   Counter packets_from_peers;

@@ -226,9 +226,15 @@ bool Server::authenticate(Request& r) noexcept {
 void Server::delete_allocation(const FiveTuple& tuple) noexcept {
   auto it = allocations_.find(tuple);
   if (it == allocations_.end()) return;
-  deps_.quota.release(it->second->username());
-  metrics_.allocations_active.sub();
+  forget(*it->second);
   allocations_.erase(it);
+}
+
+// Everything an allocation holds outside itself, given back before it goes.
+void Server::forget(const Allocation& a) noexcept {
+  deps_.quota.release(a.username());
+  metrics_.allocations_active.sub();
+  metrics_.active_by_transport[static_cast<size_t>(a.tuple().transport)].sub();
 }
 
 void Server::on_link_closed(const FiveTuple& tuple) noexcept { delete_allocation(tuple); }
@@ -239,8 +245,7 @@ void Server::expire() noexcept {
     Allocation& a = *it->second;
     if (a.expires() <= now) {
       metrics_.allocations_expired.add();
-      metrics_.allocations_active.sub();
-      deps_.quota.release(a.username());
+      forget(a);
       it = allocations_.erase(it);
     } else {
       a.expire(now);

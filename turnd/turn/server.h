@@ -107,6 +107,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   bool peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept;
 
   void delete_allocation(const FiveTuple& tuple) noexcept;
+  void forget(const Allocation& a) noexcept;
   void send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload) noexcept;
   void count_from_peer(size_t bytes) noexcept;
   void next_transaction_id(std::span<std::byte> out) noexcept;

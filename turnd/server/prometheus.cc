@@ -1,0 +1,114 @@
+#include "turnd/server/prometheus.h"
+
+#include <cstdint>
+#include <functional>
+
+namespace turnd::server {
+namespace {
+
+constexpr const char* kTransportLabel[] = {"UDP", "TCP", "TLS"};
+
+class Writer {
+ public:
+  explicit Writer(std::span<const MetricsSource> workers) : workers_(workers) {}
+
+  // One sample summed over the workers.
+  void metric(const char* name, const char* type, const char* help,
+              const std::function<uint64_t(const MetricsSource&)>& read) {
+    header(name, type, help);
+    sample(name, "", sum(read));
+  }
+
+  // One sample per client transport.
+  void by_transport(const char* name, const char* type, const char* help, const char* label,
+                    const std::function<uint64_t(const MetricsSource&, size_t)>& read) {
+    header(name, type, help);
+    for (size_t t = 0; t < 3; ++t) {
+      std::string labels = std::string("{") + label + "=\"" + kTransportLabel[t] + "\"}";
+      sample(name, labels, sum([&](const MetricsSource& w) { return read(w, t); }));
+    }
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  uint64_t sum(const std::function<uint64_t(const MetricsSource&)>& read) const {
+    uint64_t total = 0;
+    for (const MetricsSource& w : workers_) total += read(w);
+    return total;
+  }
+  void header(const char* name, const char* type, const char* help) {
+    out_ += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  }
+  void sample(const char* name, const std::string& labels, uint64_t value) {
+    out_ += name + labels + " " + std::to_string(value) + "\n";
+  }
+
+  std::span<const MetricsSource> workers_;
+  std::string out_;
+};
+
+}  // namespace
+
+std::string render_prometheus(std::span<const MetricsSource> workers) {
+  Writer w(workers);
+  using S = const MetricsSource&;
+  w.by_transport("turn_total_allocations", "gauge", "Allocations now, by client transport.",
+                 "type", [](S s, size_t t) { return s.turn->active_by_transport[t].get(); });
+  w.metric("turn_total_traffic_rcvp", "counter", "Packets received from clients to relay.",
+           [](S s) { return s.turn->packets_from_clients.get(); });
+  w.metric("turn_total_traffic_rcvb", "counter", "Bytes received from clients to relay.",
+           [](S s) { return s.turn->bytes_from_clients.get(); });
+  w.metric("turn_total_traffic_sentp", "counter", "Relayed packets sent to clients.",
+           [](S s) { return s.turn->packets_from_peers.get(); });
+  w.metric("turn_total_traffic_sentb", "counter", "Relayed bytes sent to clients.",
+           [](S s) { return s.turn->bytes_from_peers.get(); });
+  w.metric("turn_total_traffic_peer_rcvp", "counter", "Packets received from peers and relayed.",
+           [](S s) { return s.turn->packets_from_peers.get(); });
+  w.metric("turn_total_traffic_peer_rcvb", "counter", "Bytes received from peers and relayed.",
+           [](S s) { return s.turn->bytes_from_peers.get(); });
+  w.metric("turn_total_traffic_peer_sentp", "counter", "Packets sent to peers.",
+           [](S s) { return s.turn->packets_to_peers.get(); });
+  w.metric("turn_total_traffic_peer_sentb", "counter", "Bytes sent to peers.",
+           [](S s) { return s.turn->bytes_to_peers.get(); });
+  w.metric("stun_binding_request", "counter", "STUN Binding requests.",
+           [](S s) { return s.turn->binding_requests.get(); });
+  w.metric("stun_binding_response", "counter", "STUN Binding success responses.",
+           [](S s) { return s.turn->binding_responses.get(); });
+  w.by_transport("turnd_allocations_created_total", "counter",
+                 "Allocations created, by client transport (TCP/TLS: clients whose UDP is blocked).",
+                 "transport", [](S s, size_t t) { return s.turn->allocations_by_transport[t].get(); });
+  w.metric("turnd_allocations_expired_total", "counter", "Allocations that timed out.",
+           [](S s) { return s.turn->allocations_expired.get(); });
+  w.metric("turnd_auth_failures_total", "counter", "Requests with wrong credentials.",
+           [](S s) { return s.turn->auth_failures.get(); });
+  w.metric("turnd_stale_nonces_total", "counter", "Requests with an expired or foreign nonce.",
+           [](S s) { return s.turn->stale_nonces.get(); });
+  w.metric("turnd_error_responses_total", "counter", "STUN error responses sent.",
+           [](S s) { return s.turn->error_responses.get(); });
+  w.metric("turnd_denied_peers_total", "counter", "Peers refused by the peer policy.",
+           [](S s) { return s.turn->denied_peers.get(); });
+  w.metric("turnd_quota_rejections_total", "counter", "Allocations refused by a quota (486).",
+           [](S s) { return s.turn->quota_rejections.get(); });
+  w.metric("turnd_malformed_packets_total", "counter", "Packets dropped as malformed.",
+           [](S s) { return s.turn->malformed_packets.get(); });
+  w.metric("turnd_dropped_packets_total", "counter",
+           "Packets dropped: no allocation, permission or channel.",
+           [](S s) { return s.turn->dropped_packets.get(); });
+  w.metric("turnd_rate_limited_packets_total", "counter", "Packets dropped by max-bps.",
+           [](S s) { return s.turn->rate_limited_packets.get(); });
+  w.metric("turnd_udp_datagrams_sent_total", "counter", "UDP datagrams sent.",
+           [](S s) { return s.io->datagrams_sent.get(); });
+  w.metric("turnd_udp_send_calls_total", "counter", "sendmmsg/sendto system calls.",
+           [](S s) { return s.io->send_calls.get(); });
+  w.metric("turnd_udp_send_errors_total", "counter", "UDP datagrams the kernel refused.",
+           [](S s) { return s.io->send_errors.get(); });
+  w.metric("turnd_udp_oversized_total", "counter", "Received UDP datagrams over 2048 bytes.",
+           [](S s) { return s.io->oversized.get(); });
+  std::string out = w.take();
+  out += "# HELP turnd_workers Relay worker threads.\n# TYPE turnd_workers gauge\n";
+  out += "turnd_workers " + std::to_string(workers.size()) + "\n";
+  return out;
+}
+
+}  // namespace turnd::server

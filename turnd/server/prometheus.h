@@ -1,0 +1,22 @@
+// Prometheus text exposition of the workers' counters. Names follow coturn's
+// where the two servers measure the same thing (turn_total_allocations,
+// turn_total_traffic_*, stun_binding_*), so existing dashboards work; turnd's
+// own counters are turnd_*. No user names or addresses as labels.
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "turnd/net/datagram_io.h"
+#include "turnd/turn/metrics.h"
+
+namespace turnd::server {
+
+struct MetricsSource {
+  const turn::Metrics* turn = nullptr;
+  const net::DatagramIo* io = nullptr;
+};
+
+std::string render_prometheus(std::span<const MetricsSource> workers);
+
+}  // namespace turnd::server
