@@ -21,6 +21,19 @@ int EventBase::dispatch() { return event_base_dispatch(base_); }
 
 void EventBase::run_once() { event_base_loop(base_, EVLOOP_ONCE); }
 
+void EventBase::post(std::function<void()> task) {
+  auto* heap = new std::function<void()>(std::move(task));  // owned by the callback
+  timeval now{0, 0};
+  auto run = [](int, short, void* arg) {
+    std::unique_ptr<std::function<void()>> owned(static_cast<std::function<void()>*>(arg));
+    (*owned)();
+  };
+  if (event_base_once(base_, -1, EV_TIMEOUT, run, heap, &now) != 0) {
+    delete heap;
+    throw std::runtime_error("libevent: cannot post a task");
+  }
+}
+
 void EventBase::stop() noexcept {
   stopped_.store(true, std::memory_order_release);
   event_base_loopbreak(base_);

@@ -28,6 +28,8 @@ class EventBase {
   // the owner do end-of-iteration work (batched sends) between rounds.
   void run_once();
   void stop() noexcept;        // thread-safe: makes dispatch() return, stopped() true
+  // Thread-safe: runs `task` on the loop's thread at its next round.
+  void post(std::function<void()> task);
   bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
 
  private:

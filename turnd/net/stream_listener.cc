@@ -102,8 +102,9 @@ std::unique_ptr<turn::ClientLink> StreamConnection::retain() const {
 }
 
 StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
-                               const TlsContext* tls, turn::ClientPacketHandler& handler)
-    : base_(base), address_(address), tls_(tls), handler_(handler) {
+                               std::shared_ptr<const TlsContext> tls,
+                               turn::ClientPacketHandler& handler)
+    : base_(base), address_(address), tls_(std::move(tls)), handler_(handler) {
   unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT |
                    LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;

@@ -19,13 +19,17 @@ class StreamConnection;
 class StreamListener {
  public:
   // tls == nullptr: plain TCP. Throws std::runtime_error when it cannot bind.
-  StreamListener(EventBase& base, const SocketAddress& address, const TlsContext* tls,
-                 turn::ClientPacketHandler& handler);
+  StreamListener(EventBase& base, const SocketAddress& address,
+                 std::shared_ptr<const TlsContext> tls, turn::ClientPacketHandler& handler);
   ~StreamListener();
   StreamListener(const StreamListener&) = delete;
   StreamListener& operator=(const StreamListener&) = delete;
 
   size_t connection_count() const noexcept { return connections_.size(); }
+  bool is_tls() const noexcept { return tls_ != nullptr; }
+  // A reloaded certificate: new handshakes use it; established sessions keep
+  // theirs (each SSL holds a reference to the context it was made from).
+  void set_tls(std::shared_ptr<const TlsContext> tls) noexcept { tls_ = std::move(tls); }
   void close(StreamConnection* connection) noexcept;  // called by the connection
 
  private:
@@ -34,7 +38,7 @@ class StreamListener {
 
   EventBase& base_;
   SocketAddress address_;
-  const TlsContext* tls_;
+  std::shared_ptr<const TlsContext> tls_;
   turn::ClientPacketHandler& handler_;
   evconnlistener* listener_ = nullptr;
   std::unordered_map<StreamConnection*, std::unique_ptr<StreamConnection>> connections_;

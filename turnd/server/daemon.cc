@@ -18,6 +18,7 @@
 #include "turnd/net/port_probe.h"
 #include "turnd/net/http_admin.h"
 #include "turnd/server/prometheus.h"
+#include "turnd/server/reload.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/server/systemd_notify.h"
 #include "turnd/server/worker.h"
@@ -78,13 +79,14 @@ class PidFile {
 // watchdog and status line.
 class Supervisor {
  public:
-  Supervisor(SharedState& shared, std::vector<std::unique_ptr<Worker>>& workers)
-      : shared_(shared), workers_(workers) {}
+  Supervisor(SharedState& shared, std::vector<std::unique_ptr<Worker>>& workers,
+             ConfigLoader loader)
+      : shared_(shared), workers_(workers), loader_(std::move(loader)) {}
 
   void run() {
     auto on_term = net::Event::signal(loop_, SIGTERM, [this] { shutdown(); });
     auto on_int = net::Event::signal(loop_, SIGINT, [this] { shutdown(); });
-    auto on_hup = net::Event::signal(loop_, SIGHUP, [this] { reopen_log(); });
+    auto on_hup = net::Event::signal(loop_, SIGHUP, [this] { reload(); });
     auto tick = net::Event::periodic(loop_, tick_interval(), [this] { housekeeping(); });
     std::unique_ptr<net::HttpAdmin> admin;
     const config::Config& c = shared_.config;
@@ -118,12 +120,36 @@ class Supervisor {
     loop_.stop();
   }
 
-  void reopen_log() {
-    // Full configuration reload is not built yet; SIGHUP reopens the log file
-    // (for logrotate) and says so.
-    const config::Config& c = shared_.config;
-    log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file, c.log_privacy);
-    LOG_INFO("main", "SIGHUP: log reopened (configuration reload is not supported yet)");
+  // SIGHUP: re-read the file (and certificate); apply what can change live,
+  // report what needs a restart, keep everything running on any error.
+  void reload() {
+    notifier_.reloading();
+    try {
+      config::Config next = loader_();
+      std::shared_ptr<const net::TlsContext> tls;
+      if (shared_.tls && !next.no_tls && !next.cert.empty()) {
+        tls = std::make_shared<const net::TlsContext>(next.cert, next.pkey, next.cipher_list);
+      }
+      turn::PolicyPtr policy = shared_.make_policy(next);
+      for (const std::string& key : keys_needing_restart(shared_.config, next)) {
+        LOG_WARN("main", "reload: %s changed; it takes effect after a restart", key.c_str());
+      }
+      shared_.quota.set_limits(next.total_quota, next.user_quota);
+      for (auto& w : workers_) w->reload(policy, tls);
+      log::configure(next.verbose ? log::Level::kDebug : log::Level::kInfo, next.log_file,
+                     next.log_privacy);
+      shared_.policy = policy;
+      if (tls) shared_.tls = tls;
+      shared_.config = std::move(next);
+      LOG_INFO("main", "reload: configuration applied%s", tls ? ", certificate reloaded" : "");
+    } catch (const std::exception& e) {
+      // The log file is reopened all the same (logrotate sends SIGHUP too).
+      const config::Config& c = shared_.config;
+      log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file,
+                     c.log_privacy);
+      LOG_ERROR("main", "reload refused, the running configuration stays: %s", e.what());
+    }
+    notifier_.ready();
   }
 
   net::HttpResponse metrics() const {
@@ -165,6 +191,7 @@ class Supervisor {
 
   SharedState& shared_;
   std::vector<std::unique_ptr<Worker>>& workers_;
+  ConfigLoader loader_;
   SystemdNotifier notifier_;
   net::EventBase loop_;
   uint64_t ticks_ = 0;
@@ -172,7 +199,7 @@ class Supervisor {
 
 }  // namespace
 
-int run_daemon(config::Config config) {
+int run_daemon(config::Config config, ConfigLoader reload) {
   net::init_libevent_threads();
   ::signal(SIGPIPE, SIG_IGN);
   auto shared = std::make_unique<SharedState>(std::move(config));
@@ -185,7 +212,7 @@ int run_daemon(config::Config config) {
   for (auto& w : workers) w->start();
   log_startup(*shared, count);
   LOG_INFO("main", "ready");
-  Supervisor(*shared, workers).run();
+  Supervisor(*shared, workers, std::move(reload)).run();
   for (auto& w : workers) w->join();
   workers.clear();
   return 0;

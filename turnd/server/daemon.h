@@ -2,11 +2,17 @@
 // SIGTERM/SIGINT, then stops the workers and returns.
 #pragma once
 
+#include <functional>
+
 #include "turnd/config/config.h"
 
 namespace turnd::server {
 
+// Loads the configuration again the way it was loaded at start (file and
+// command line); throws config::ConfigError. Called on SIGHUP.
+using ConfigLoader = std::function<config::Config()>;
+
 // Throws std::runtime_error on a start-up failure (cannot bind, bad certificate).
-int run_daemon(config::Config config);
+int run_daemon(config::Config config, ConfigLoader reload);
 
 }  // namespace turnd::server

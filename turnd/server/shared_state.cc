@@ -1,8 +1,11 @@
 #include "turnd/server/shared_state.h"
 
 #include <netinet/in.h>
+#include <openssl/rand.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <stdexcept>
 
 #include "turnd/common/log.h"
 
@@ -93,20 +96,32 @@ turn::ServerOptions turn_options(const config::Config& c) {
   return o;
 }
 
+std::array<std::byte, 32> random_key() {
+  std::array<std::byte, 32> key{};
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), key.size()) != 1) {
+    throw std::runtime_error("OpenSSL RAND_bytes failed");
+  }
+  return key;
+}
+
 }  // namespace
+
+turn::PolicyPtr SharedState::make_policy(const config::Config& c) const {
+  return std::make_shared<const turn::Policy>(
+      clock, auth_options(c), c.stale_nonce, nonce_key,
+      turn::PeerPolicy::Options{c.allowed_peer_ips, c.denied_peer_ips, c.allow_loopback_peers},
+      turn_options(c));
+}
 
 SharedState::SharedState(config::Config c)
     : config(std::move(c)),
-      authenticator(clock, auth_options(config)),
-      nonces(clock, config.stale_nonce),
-      peer_policy(turn::PeerPolicy::Options{config.allowed_peer_ips, config.denied_peer_ips,
-                                            config.allow_loopback_peers}),
+      nonce_key(random_key()),
+      policy(make_policy(config)),
       quota(config.total_quota, config.user_quota),
       reservations(clock),
-      relay_plan(server::relay_plan(config)),
-      turn_options(server::turn_options(config)) {
+      relay_plan(server::relay_plan(config)) {
   if (!config.no_tls && !config.cert.empty()) {
-    tls = std::make_unique<net::TlsContext>(config.cert, config.pkey, config.cipher_list);
+    tls = std::make_shared<const net::TlsContext>(config.cert, config.pkey, config.cipher_list);
   }
   listen_addresses = config.listening_ips;
   if (listen_addresses.empty()) {

@@ -14,6 +14,7 @@
 #include "turnd/net/tls_context.h"
 #include "turnd/turn/peer_policy.h"
 #include "turnd/turn/quota.h"
+#include "turnd/turn/policy.h"
 #include "turnd/turn/server.h"
 
 namespace turnd::server {
@@ -21,16 +22,17 @@ namespace turnd::server {
 struct SharedState {
   explicit SharedState(config::Config config);
 
+  // The reloadable settings of `c` (credentials, peer rules, options).
+  turn::PolicyPtr make_policy(const config::Config& c) const;
+
   config::Config config;
   SystemClock clock;
-  auth::Authenticator authenticator;
-  auth::NonceIssuer nonces;
-  turn::PeerPolicy peer_policy;
+  std::array<std::byte, 32> nonce_key;  // kept across reloads
+  turn::PolicyPtr policy;               // replaced by a reload
   turn::Quota quota;
   net::ReservationTable reservations;
-  std::unique_ptr<net::TlsContext> tls;  // null: no TLS listener
+  std::shared_ptr<const net::TlsContext> tls;  // null: no TLS listener
   net::RelayPlan relay_plan;
-  turn::ServerOptions turn_options;
   std::vector<SocketAddress> listen_addresses;
   bool wildcard_listen = false;  // IPv6 wildcard may be absent on the host
 };

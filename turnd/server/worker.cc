@@ -10,9 +10,7 @@ Worker::Worker(SharedState& shared, size_t index)
     : index_(index),
       io_(std::make_unique<net::DatagramIo>()),
       relays_(base_, *io_, shared.reservations, shared.relay_plan),
-      turn_(turn::ServerDeps{shared.clock, shared.authenticator, shared.nonces,
-                             shared.peer_policy, relays_, shared.quota},
-            shared.turn_options) {
+      turn_(turn::ServerDeps{shared.clock, relays_, shared.quota}, shared.policy) {
   const config::Config& c = shared.config;
   for (const SocketAddress& ip : shared.listen_addresses) {
     try {
@@ -26,7 +24,7 @@ Worker::Worker(SharedState& shared, size_t index)
       }
       if (shared.tls) {
         streams_.push_back(std::make_unique<net::StreamListener>(
-            base_, ip.with_port(c.tls_listening_port), shared.tls.get(), turn_));
+            base_, ip.with_port(c.tls_listening_port), shared.tls, turn_));
       }
     } catch (const std::runtime_error& e) {
       // With the default wildcard listeners, a host without IPv6 still runs.
@@ -58,6 +56,17 @@ void Worker::start() {
 }
 
 void Worker::stop() noexcept { base_.stop(); }
+
+void Worker::reload(turn::PolicyPtr policy, std::shared_ptr<const net::TlsContext> tls) {
+  base_.post([this, policy = std::move(policy), tls = std::move(tls)]() mutable {
+    turn_.set_policy(std::move(policy));
+    if (tls) {
+      for (auto& listener : streams_) {
+        if (listener->is_tls()) listener->set_tls(tls);
+      }
+    }
+  });
+}
 
 void Worker::join() {
   if (thread_.joinable()) thread_.join();

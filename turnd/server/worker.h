@@ -26,6 +26,9 @@ class Worker {
 
   void start();  // runs the loop on its own thread
   void stop() noexcept;  // thread-safe
+  // Thread-safe: the worker switches to `policy` (and `tls`, if not null, for
+  // new handshakes) between two packets; allocations keep running.
+  void reload(turn::PolicyPtr policy, std::shared_ptr<const net::TlsContext> tls);
   void join();
 
   const turn::Metrics& metrics() const noexcept { return turn_.metrics(); }

@@ -61,12 +61,12 @@ uint32_t Server::granted_lifetime(const stun::MessageView& m, bool& zero_request
   stun::Lifetime lifetime;
   zero_requested = false;
   if (stun::Lifetime::get_from(m, lifetime) != stun::DecodeStatus::kOk) {
-    return options_.default_lifetime;
+    return policy_->options.default_lifetime;
   }
   zero_requested = lifetime.seconds == 0;
   // RFC 8656 §7.2: min(requested, maximum), but never below the default.
-  uint32_t wanted = std::min(lifetime.seconds, options_.max_lifetime);
-  return std::max(wanted, std::min(options_.default_lifetime, options_.max_lifetime));
+  uint32_t wanted = std::min(lifetime.seconds, policy_->options.max_lifetime);
+  return std::max(wanted, std::min(policy_->options.default_lifetime, policy_->options.max_lifetime));
 }
 
 void Server::handle_allocate(Request& r) noexcept {

@@ -5,7 +5,7 @@
 namespace turnd::turn {
 
 void Server::handle_binding(Request& r) noexcept {
-  if (options_.no_stun) return;
+  if (policy_->options.no_stun) return;
   metrics_.binding_requests.add();
   stun::MessageBuilder b = start_response(r, stun::MessageClass::kSuccessResponse);
   stun::XorMappedAddress{r.tuple.client}.add_to(b);

@@ -22,7 +22,7 @@ void Server::handle_channel_bind(Request& r) noexcept {
   if (!peer_usable(r, peer.address, error)) return send_error(r, error);
   SteadyTime now = deps_.clock.now();
   switch (r.allocation->bind_channel(channel.number, peer.address,
-                                     now + Seconds(options_.channel_lifetime))) {
+                                     now + Seconds(policy_->options.channel_lifetime))) {
     case Allocation::BindResult::kConflict:
       LOG_DEBUG("turn", "channel 0x%04x or peer %s already bound otherwise", channel.number,
                 log::pseudonym(peer.address).c_str());
@@ -31,7 +31,7 @@ void Server::handle_channel_bind(Request& r) noexcept {
     case Allocation::BindResult::kOk: break;
   }
   if (!r.allocation->install_permission(peer.address,
-                                        now + Seconds(options_.permission_lifetime))) {
+                                        now + Seconds(policy_->options.permission_lifetime))) {
     return send_error(r, stun::error::kInsufficientCapacity);
   }
   stun::MessageBuilder b = start_response(r, stun::MessageClass::kSuccessResponse);

@@ -11,7 +11,7 @@ bool Server::peer_usable(Request& r, const SocketAddress& peer, uint16_t& error)
     error = stun::error::kPeerAddressFamilyMismatch;
     return false;
   }
-  if (!deps_.peer_policy.allows(peer)) {
+  if (!policy_->peer_policy.allows(peer)) {
     metrics_.denied_peers.add();
     error = stun::error::kForbidden;
     return false;
@@ -43,7 +43,7 @@ void Server::handle_create_permission(Request& r) noexcept {
   }
   if (error != 0) return send_error(r, error);
 
-  SteadyTime expires = deps_.clock.now() + Seconds(options_.permission_lifetime);
+  SteadyTime expires = deps_.clock.now() + Seconds(policy_->options.permission_lifetime);
   r.message.for_each([&](const stun::Attribute& a) {
     if (a.type != stun::attr::kXorPeerAddress) return true;
     stun::XorPeerAddress peer;

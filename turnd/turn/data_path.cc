@@ -18,7 +18,7 @@ void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payloa
     metrics_.dropped_packets.add();
     return;
   }
-  if (!a.take_bandwidth(payload.size(), options_.max_bps, deps_.clock.now())) {
+  if (!a.take_bandwidth(payload.size(), policy_->options.max_bps, deps_.clock.now())) {
     metrics_.rate_limited_packets.add();
     return;
   }
@@ -67,7 +67,7 @@ void Server::handle_send(const FiveTuple& tuple, const stun::MessageView& messag
     metrics_.malformed_packets.add();
     return;
   }
-  if (!deps_.peer_policy.allows(peer.address)) {
+  if (!policy_->peer_policy.allows(peer.address)) {
     metrics_.denied_peers.add();
     return;
   }
@@ -92,7 +92,7 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
     metrics_.dropped_packets.add();
     return;
   }
-  if (!a.take_bandwidth(data.size(), options_.max_bps, now)) {
+  if (!a.take_bandwidth(data.size(), policy_->options.max_bps, now)) {
     metrics_.rate_limited_packets.add();
     return;
   }
@@ -114,7 +114,7 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
   }
   size_t header = stun::kHeaderSize + stun::kAttributeHeaderSize + (peer.is_v4() ? 8 : 20) +
                   stun::kAttributeHeaderSize;
-  size_t trailer = padding + (options_.fingerprint ? 8 : 0);
+  size_t trailer = padding + (policy_->options.fingerprint ? 8 : 0);
   if (headroom < header || tailroom < trailer) return;
   std::byte id[stun::kTransactionIdSize];
   next_transaction_id(id);
@@ -122,7 +122,7 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
   stun::MessageBuilder b(frame, stun::Method::kData, stun::MessageClass::kIndication, id);
   stun::XorPeerAddress{peer}.add_to(b);
   b.reserve_in_place(stun::attr::kData, data.size());  // lands exactly on the payload
-  if (options_.fingerprint) b.add_fingerprint();
+  if (policy_->options.fingerprint) b.add_fingerprint();
   if (!b.ok()) return;
   count_from_peer(data.size());
   a.link().send(b.bytes());

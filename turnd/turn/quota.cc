@@ -23,6 +23,12 @@ void Quota::release(std::string_view user) {
   --total_;
 }
 
+void Quota::set_limits(uint32_t total_limit, uint32_t user_limit) {
+  std::lock_guard lock(mutex_);
+  total_limit_ = total_limit;
+  user_limit_ = user_limit;
+}
+
 uint32_t Quota::total() const {
   std::lock_guard lock(mutex_);
   return total_;

@@ -19,6 +19,8 @@ class Quota {
   bool acquire(std::string_view user);
   void release(std::string_view user);
   uint32_t total() const;
+  // New limits apply to the next allocations; none is taken away.
+  void set_limits(uint32_t total_limit, uint32_t user_limit);
 
  private:
   mutable std::mutex mutex_;

@@ -40,7 +40,7 @@ bool known_attribute(uint16_t type) noexcept {
 
 }  // namespace
 
-Server::Server(ServerDeps deps, ServerOptions options) : deps_(deps), options_(options) {
+Server::Server(ServerDeps deps, PolicyPtr policy) : deps_(deps), policy_(std::move(policy)) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&id_state_), sizeof(id_state_)) != 1 ||
       id_state_ == 0) {
     id_state_ = 0x9E3779B97F4A7C15ull;
@@ -74,7 +74,7 @@ void Server::handle_stun(const FiveTuple& tuple, ClientLink& link, Bytes data) n
   }
   auto it = allocations_.find(tuple);
   Request r{tuple, link, message, it == allocations_.end() ? nullptr : it->second.get()};
-  r.fingerprint = options_.fingerprint || message.fingerprint_offset() != 0;
+  r.fingerprint = policy_->options.fingerprint || message.fingerprint_offset() != 0;
   bool is_request = message.message_class() == stun::MessageClass::kRequest;
   if (parsed == stun::ParseResult::kMalformed) {
     metrics_.malformed_packets.add();
@@ -139,7 +139,7 @@ bool Server::reject_unknown_attributes(Request& r) noexcept {
 
 stun::MessageBuilder Server::start_response(Request& r, stun::MessageClass cls) noexcept {
   stun::MessageBuilder b(scratch_, r.method(), cls, r.message.transaction_id());
-  if (options_.software) b.add(stun::attr::kSoftware, as_bytes("turnd"));
+  if (policy_->options.software) b.add(stun::attr::kSoftware, as_bytes("turnd"));
   return b;
 }
 
@@ -169,14 +169,14 @@ void Server::send_challenge(Request& r, uint16_t code) noexcept {
   r.key = {};  // challenges are never signed
   stun::MessageBuilder b = start_response(r, stun::MessageClass::kErrorResponse);
   stun::ErrorCode{code, {}}.add_to(b);
-  b.add(stun::attr::kRealm, as_bytes(deps_.authenticator.realm()));
-  auto nonce = deps_.nonces.issue(mac_, r.tuple.client);
+  b.add(stun::attr::kRealm, as_bytes(policy_->authenticator.realm()));
+  auto nonce = policy_->nonces.issue(mac_, r.tuple.client);
   b.add(stun::attr::kNonce, {reinterpret_cast<const std::byte*>(nonce.data()), nonce.size()});
   finish_response(r, b);
 }
 
 bool Server::authenticate(Request& r) noexcept {
-  if (!deps_.authenticator.enabled()) return true;  // no-auth: open relay on purpose
+  if (!policy_->authenticator.enabled()) return true;  // no-auth: open relay on purpose
   const stun::MessageView& m = r.message;
   bool sha256 = m.integrity_sha256_offset() != 0;
   if (m.integrity_offset() == 0 && !sha256) {
@@ -192,14 +192,14 @@ bool Server::authenticate(Request& r) noexcept {
     send_error(r, stun::error::kBadRequest);
     return false;
   }
-  if (deps_.nonces.check(mac_, nonce.text(), r.tuple.client) != auth::NonceIssuer::Check::kValid) {
+  if (policy_->nonces.check(mac_, nonce.text(), r.tuple.client) != auth::NonceIssuer::Check::kValid) {
     metrics_.stale_nonces.add();
     send_challenge(r, stun::error::kStaleNonce);
     return false;
   }
   r.algorithm = sha256 ? stun::MacAlgorithm::kSha256 : stun::MacAlgorithm::kSha1;
   auth::Authenticator::Candidates keys;
-  deps_.authenticator.candidate_keys(username.text(), r.algorithm, mac_, keys);
+  policy_->authenticator.candidate_keys(username.text(), r.algorithm, mac_, keys);
   for (size_t i = 0; i < keys.count; ++i) {
     bool ok = sha256 ? stun::verify_integrity_sha256(mac_, m, keys.key(i))
                      : stun::verify_integrity(mac_, m, keys.key(i));

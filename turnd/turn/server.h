@@ -24,27 +24,14 @@
 #include "turnd/turn/io.h"
 #include "turnd/turn/metrics.h"
 #include "turnd/turn/peer_policy.h"
+#include "turnd/turn/policy.h"
 #include "turnd/turn/quota.h"
 
 namespace turnd::turn {
 
-struct ServerOptions {
-  bool fingerprint = false;  // add FINGERPRINT to every response (also when asked)
-  bool software = false;     // add SOFTWARE
-  bool no_stun = false;      // ignore Binding requests
-  uint32_t default_lifetime = 600;
-  uint32_t max_lifetime = 3600;
-  uint32_t permission_lifetime = 300;
-  uint32_t channel_lifetime = 600;
-  uint32_t max_bps = 0;
-};
-
 // Everything a Server needs from outside, owned by the caller.
 struct ServerDeps {
   const Clock& clock;
-  const auth::Authenticator& authenticator;
-  const auth::NonceIssuer& nonces;
-  const PeerPolicy& peer_policy;
   RelayFactory& relays;
   Quota& quota;
 };
@@ -56,7 +43,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   static constexpr size_t kPeerHeadroom = 64;
   static constexpr size_t kPeerTailroom = 16;
 
-  Server(ServerDeps deps, ServerOptions options);
+  Server(ServerDeps deps, PolicyPtr policy);
   ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -72,6 +59,10 @@ class Server final : public RelaySink, public ClientPacketHandler {
 
   void on_peer_packet(void* context, const SocketAddress& peer, MutableBytes data,
                       size_t headroom, size_t tailroom) noexcept override;
+
+  // Switches to a reloaded Policy; existing allocations keep running.
+  void set_policy(PolicyPtr policy) noexcept { policy_ = std::move(policy); }
+  const Policy& policy() const noexcept { return *policy_; }
 
   const Metrics& metrics() const noexcept { return metrics_; }
   size_t allocation_count() const noexcept { return allocations_.size(); }
@@ -113,7 +104,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   void next_transaction_id(std::span<std::byte> out) noexcept;
 
   ServerDeps deps_;
-  ServerOptions options_;
+  PolicyPtr policy_;
   Metrics metrics_;
   stun::MacContext mac_;
   auth::FailureCounter auth_failures_;

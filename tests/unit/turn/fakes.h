@@ -255,11 +255,12 @@ inline auth::AuthOptions make_auth_options(const HarnessConfig& config) {
 class Harness {
  public:
   explicit Harness(HarnessConfig config = {})
-      : authenticator(clock, make_auth_options(config)),
-        nonces(clock, config.nonce_lifetime, std::array<std::byte, 32>{std::byte{42}}),
-        policy(config.policy),
+      : snapshot(std::make_shared<const Policy>(clock, make_auth_options(config),
+                                                config.nonce_lifetime,
+                                                std::array<std::byte, 32>{std::byte{42}},
+                                                config.policy, config.server)),
         quota(config.total_quota, config.user_quota),
-        server(ServerDeps{clock, authenticator, nonces, policy, relays, quota}, config.server) {
+        server(ServerDeps{clock, relays, quota}, snapshot) {
     relays.ipv6 = config.ipv6;
   }
   Harness(const Harness&) = delete;
@@ -277,9 +278,7 @@ class Harness {
   }
 
   ManualClock clock;
-  auth::Authenticator authenticator;
-  auth::NonceIssuer nonces;
-  PeerPolicy policy;
+  PolicyPtr snapshot;
   FakeRelayFactory relays;
   Quota quota;
   Server server;

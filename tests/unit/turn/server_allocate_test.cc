@@ -431,8 +431,7 @@ TEST(ServerQuota, ReleasedWhenTheServerGoesAway) {
   Harness h({.total_quota = 5});
   TestClient client(h, "192.0.2.10:40000");
   client.learn_nonce();  // nonces are stateless: any Server sharing the issuer accepts it
-  auto server = std::make_unique<Server>(
-      ServerDeps{h.clock, h.authenticator, h.nonces, h.policy, h.relays, h.quota}, ServerOptions{});
+  auto server = std::make_unique<Server>(ServerDeps{h.clock, h.relays, h.quota}, h.snapshot);
   FakeLink link;
   ByteVector request = client.build(Method::kAllocate, [](stun::MessageBuilder& b) {
     stun::RequestedTransport{stun::kTransportUdp}.add_to(b);

@@ -1,0 +1,41 @@
+#include "turnd/server/reload.h"
+
+namespace turnd::server {
+namespace {
+
+bool same_external(const std::vector<config::ExternalIp>& a,
+                   const std::vector<config::ExternalIp>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i].public_ip == b[i].public_ip) || !(a[i].private_ip == b[i].private_ip)) return false;
+  }
+  return true;
+}
+
+bool tls_listening(const config::Config& c) { return !c.no_tls && !c.cert.empty(); }
+
+}  // namespace
+
+std::vector<std::string> keys_needing_restart(const config::Config& a, const config::Config& b) {
+  std::vector<std::string> keys;
+  auto check = [&](bool same, const char* key) {
+    if (!same) keys.emplace_back(key);
+  };
+  check(a.listening_ips == b.listening_ips, "listening-ip");
+  check(a.listening_port == b.listening_port, "listening-port");
+  check(a.tls_listening_port == b.tls_listening_port, "tls-listening-port");
+  check(a.no_udp == b.no_udp, "no-udp");
+  check(a.no_tcp == b.no_tcp, "no-tcp");
+  check(tls_listening(a) == tls_listening(b), "no-tls/cert (starting or stopping TLS)");
+  check(a.relay_ips == b.relay_ips, "relay-ip");
+  check(same_external(a.external_ips, b.external_ips), "external-ip");
+  check(a.min_port == b.min_port && a.max_port == b.max_port, "min-port/max-port");
+  check(a.relay_threads == b.relay_threads, "relay-threads");
+  check(a.prometheus == b.prometheus && a.prometheus_port == b.prometheus_port &&
+            a.prometheus_address == b.prometheus_address,
+        "prometheus");
+  check(a.pidfile == b.pidfile, "pidfile");
+  return keys;
+}
+
+}  // namespace turnd::server
