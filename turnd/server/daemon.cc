@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "turnd/common/log.h"
+#include "turnd/config/describe.h"
 #include "turnd/net/port_probe.h"
 #include "turnd/net/http_admin.h"
 #include "turnd/server/prometheus.h"
@@ -43,9 +44,7 @@ void log_startup(const SharedState& s, size_t workers) {
            s.relay_plan.ipv4.empty() ? "off" : s.relay_plan.ipv4.ip_string().c_str(),
            s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(),
            c.min_port, c.max_port);
-  LOG_INFO("main", "auth: realm '%s', long-term users %zu%s, rest secrets %zu%s",
-           c.realm.c_str(), c.users.size(), c.lt_cred_mech ? "" : " (off)",
-           c.static_auth_secrets.size(), c.use_auth_secret ? "" : " (off)");
+  for (const std::string& line : config::describe(c)) LOG_INFO("config", "%s", line.c_str());
 }
 
 void check_ports_free(const SharedState& s) {
