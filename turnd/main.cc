@@ -41,9 +41,8 @@ int main(int argc, char** argv) {
   turnd::log::configure(config.verbose ? turnd::log::Level::kDebug : turnd::log::Level::kInfo,
                         config.log_file, config.log_privacy);
   try {
-    return turnd::server::run_daemon(std::move(config), [argc, argv] {
-      return turnd::config::load(argc, argv);
-    });
+    return turnd::server::run_daemon(std::move(config),
+                                     [argc, argv] { return turnd::config::load(argc, argv); });
   } catch (const std::exception& e) {
     std::fprintf(stderr, "turnd: %s\n", e.what());
     return 1;

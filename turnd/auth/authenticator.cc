@@ -25,11 +25,11 @@ bool Authenticator::rest_expired(std::string_view username) const noexcept {
   // bare "<timestamp>" are accepted too.
   int64_t expiry = 0;
   auto sep = username.find(options_.separator);
-  bool ok = sep == std::string_view::npos
-                ? parse_timestamp(username, expiry)
-                : parse_timestamp(username.substr(0, sep), expiry) ||
-                      parse_timestamp(username.substr(username.rfind(options_.separator) + 1),
-                                      expiry);
+  bool ok =
+      sep == std::string_view::npos
+          ? parse_timestamp(username, expiry)
+          : parse_timestamp(username.substr(0, sep), expiry) ||
+                parse_timestamp(username.substr(username.rfind(options_.separator) + 1), expiry);
   return !ok || expiry < clock_.unix_seconds();
 }
 
@@ -39,8 +39,9 @@ std::string Authenticator::rest_password(stun::MacContext& mac, std::string_view
   const Bytes parts[] = {as_bytes(username)};
   if (!mac.hmac(stun::MacAlgorithm::kSha1, as_bytes(secret), parts, digest)) return {};
   std::array<unsigned char, 4 * ((stun::kHmacSha1Size + 2) / 3) + 1> encoded{};
-  int length = EVP_EncodeBlock(encoded.data(), reinterpret_cast<const unsigned char*>(digest.data()),
-                               static_cast<int>(digest.size()));
+  int length =
+      EVP_EncodeBlock(encoded.data(), reinterpret_cast<const unsigned char*>(digest.data()),
+                      static_cast<int>(digest.size()));
   return std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<size_t>(length));
 }
 

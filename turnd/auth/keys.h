@@ -14,7 +14,6 @@ using Md5Key = std::array<uint8_t, 16>;
 using Sha256Key = std::array<uint8_t, 32>;
 
 Md5Key md5_key(std::string_view username, std::string_view realm, std::string_view password);
-Sha256Key sha256_key(std::string_view username, std::string_view realm,
-                     std::string_view password);
+Sha256Key sha256_key(std::string_view username, std::string_view realm, std::string_view password);
 
 }  // namespace turnd::auth

@@ -7,7 +7,9 @@
 
 namespace turnd {
 
-SocketAddress::SocketAddress() noexcept { std::memset(&storage_, 0, sizeof(storage_)); }
+SocketAddress::SocketAddress() noexcept {
+  std::memset(&storage_, 0, sizeof(storage_));
+}
 
 std::optional<SocketAddress> SocketAddress::parse(std::string_view text,
                                                   uint16_t default_port) noexcept {
@@ -22,8 +24,8 @@ std::optional<SocketAddress> SocketAddress::parse(std::string_view text,
       if (rest.front() != ':' || rest.size() < 2) return std::nullopt;
       port_text = rest.substr(1);
     }
-  } else if (auto colon = text.find(':');
-             colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+  } else if (auto colon = text.find(':'); colon != std::string_view::npos &&
+                                          text.find(':', colon + 1) == std::string_view::npos) {
     host = text.substr(0, colon);  // exactly one colon: IPv4 with port
     port_text = text.substr(colon + 1);
     if (port_text.empty()) return std::nullopt;
@@ -95,17 +97,23 @@ SocketAddress SocketAddress::any(Family family, uint16_t port) noexcept {
 
 Family SocketAddress::family() const noexcept {
   switch (storage_.sa.sa_family) {
-    case AF_INET: return Family::kIPv4;
-    case AF_INET6: return Family::kIPv6;
-    default: return Family::kNone;
+    case AF_INET:
+      return Family::kIPv4;
+    case AF_INET6:
+      return Family::kIPv6;
+    default:
+      return Family::kNone;
   }
 }
 
 uint16_t SocketAddress::port() const noexcept {
   switch (family()) {
-    case Family::kIPv4: return ntohs(storage_.v4.sin_port);
-    case Family::kIPv6: return ntohs(storage_.v6.sin6_port);
-    default: return 0;
+    case Family::kIPv4:
+      return ntohs(storage_.v4.sin_port);
+    case Family::kIPv6:
+      return ntohs(storage_.v6.sin6_port);
+    default:
+      return 0;
   }
 }
 
@@ -126,7 +134,8 @@ std::span<const std::byte> SocketAddress::ip_bytes() const noexcept {
       return {reinterpret_cast<const std::byte*>(&storage_.v4.sin_addr), 4};
     case Family::kIPv6:
       return {reinterpret_cast<const std::byte*>(&storage_.v6.sin6_addr), 16};
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -138,9 +147,12 @@ bool SocketAddress::same_ip(const SocketAddress& other) const noexcept {
 
 socklen_t SocketAddress::sockaddr_len() const noexcept {
   switch (family()) {
-    case Family::kIPv4: return sizeof(sockaddr_in);
-    case Family::kIPv6: return sizeof(sockaddr_in6);
-    default: return 0;
+    case Family::kIPv4:
+      return sizeof(sockaddr_in);
+    case Family::kIPv6:
+      return sizeof(sockaddr_in6);
+    default:
+      return 0;
   }
 }
 

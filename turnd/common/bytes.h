@@ -36,6 +36,8 @@ inline std::string_view as_string(Bytes b) noexcept {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-constexpr size_t pad4(size_t n) noexcept { return (n + 3) & ~size_t{3}; }
+constexpr size_t pad4(size_t n) noexcept {
+  return (n + 3) & ~size_t{3};
+}
 
 }  // namespace turnd

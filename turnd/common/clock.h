@@ -13,7 +13,7 @@ using Seconds = std::chrono::seconds;
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual SteadyTime now() const noexcept = 0;   // monotonic, for lifetimes
+  virtual SteadyTime now() const noexcept = 0;        // monotonic, for lifetimes
   virtual int64_t unix_seconds() const noexcept = 0;  // wall clock, for REST expiry
 };
 
@@ -21,8 +21,7 @@ class SystemClock final : public Clock {
  public:
   SteadyTime now() const noexcept override { return std::chrono::steady_clock::now(); }
   int64_t unix_seconds() const noexcept override {
-    return std::chrono::duration_cast<Seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<Seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
 };

@@ -22,7 +22,8 @@ std::optional<IpRange> IpRange::cidr(const SocketAddress& base, unsigned prefix_
   std::array<std::byte, 16> lo{};
   std::array<std::byte, 16> hi{};
   for (size_t i = 0; i < bytes.size(); ++i) {
-    unsigned bits_here = prefix_len > i * 8 ? std::min(8u, prefix_len - static_cast<unsigned>(i * 8)) : 0;
+    unsigned bits_here =
+        prefix_len > i * 8 ? std::min(8u, prefix_len - static_cast<unsigned>(i * 8)) : 0;
     auto mask = static_cast<std::byte>(bits_here == 0 ? 0 : (0xFF << (8 - bits_here)) & 0xFF);
     lo[i] = bytes[i] & mask;
     hi[i] = bytes[i] | ~mask;

@@ -28,10 +28,14 @@ Sink& sink() {
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::kError: return "error";
-    case Level::kWarning: return "warning";
-    case Level::kInfo: return "info";
-    case Level::kDebug: return "debug";
+    case Level::kError:
+      return "error";
+    case Level::kWarning:
+      return "warning";
+    case Level::kInfo:
+      return "info";
+    case Level::kDebug:
+      return "debug";
   }
   return "?";
 }
@@ -76,7 +80,9 @@ bool enabled(Level level) noexcept {
   return static_cast<int>(level) <= sink().level.load(std::memory_order_relaxed);
 }
 
-bool privacy() noexcept { return sink().privacy.load(std::memory_order_relaxed); }
+bool privacy() noexcept {
+  return sink().privacy.load(std::memory_order_relaxed);
+}
 
 void write(Level level, const char* tag, const char* format, ...) noexcept {
   char message[1024];

@@ -30,8 +30,8 @@ std::string pseudonym(std::string_view user_name);
 
 }  // namespace turnd::log
 
-#define TURND_LOG(level, tag, ...)                                      \
-  do {                                                                  \
+#define TURND_LOG(level, tag, ...)                                                  \
+  do {                                                                              \
     if (::turnd::log::enabled(level)) ::turnd::log::write(level, tag, __VA_ARGS__); \
   } while (0)
 #define LOG_ERROR(tag, ...) TURND_LOG(::turnd::log::Level::kError, tag, __VA_ARGS__)

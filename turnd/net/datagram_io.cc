@@ -1,8 +1,8 @@
 #include "turnd/net/datagram_io.h"
 
-#include "turnd/net/udp.h"
-
 #include <cstring>
+
+#include "turnd/net/udp.h"
 
 namespace turnd::net {
 
@@ -75,8 +75,8 @@ void DatagramIo::flush() noexcept {
     while (i + run < n && queue_[i + run].fd == queue_[i].fd) ++run;
     size_t done = 0;
     while (done < run) {
-      int sent = ::sendmmsg(queue_[i].fd, tx_.data() + i + done,
-                            static_cast<unsigned>(run - done), MSG_DONTWAIT);
+      int sent = ::sendmmsg(queue_[i].fd, tx_.data() + i + done, static_cast<unsigned>(run - done),
+                            MSG_DONTWAIT);
       send_calls.add();
       if (sent <= 0) {
         // The first datagram of the rest was refused (buffer full, unreachable):

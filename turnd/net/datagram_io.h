@@ -21,10 +21,10 @@ namespace turnd::net {
 
 class DatagramIo {
  public:
-  static constexpr size_t kBatch = 32;          // datagrams per recvmmsg
-  static constexpr size_t kPoolSize = 512;      // buffers per loop iteration
+  static constexpr size_t kBatch = 32;      // datagrams per recvmmsg
+  static constexpr size_t kPoolSize = 512;  // buffers per loop iteration
   static constexpr size_t kHeadroom = 64;
-  static constexpr size_t kPayload = 2048;      // larger datagrams are dropped
+  static constexpr size_t kPayload = 2048;  // larger datagrams are dropped
   static constexpr size_t kTailroom = 16;
 
   DatagramIo();
@@ -46,9 +46,9 @@ class DatagramIo {
   void flush() noexcept;
 
   Counter datagrams_sent;
-  Counter send_calls;    // sendmmsg/sendto syscalls
-  Counter send_errors;   // datagrams the kernel refused (dropped)
-  Counter oversized;     // received datagrams over kPayload (dropped)
+  Counter send_calls;   // sendmmsg/sendto syscalls
+  Counter send_errors;  // datagrams the kernel refused (dropped)
+  Counter oversized;    // received datagrams over kPayload (dropped)
 
  private:
   struct Buffer {

@@ -15,11 +15,17 @@ EventBase::EventBase() : base_(event_base_new()) {
   if (base_ == nullptr) throw std::runtime_error("libevent: event_base_new failed");
 }
 
-EventBase::~EventBase() { event_base_free(base_); }
+EventBase::~EventBase() {
+  event_base_free(base_);
+}
 
-int EventBase::dispatch() { return event_base_dispatch(base_); }
+int EventBase::dispatch() {
+  return event_base_dispatch(base_);
+}
 
-void EventBase::run_once() { event_base_loop(base_, EVLOOP_ONCE); }
+void EventBase::run_once() {
+  event_base_loop(base_, EVLOOP_ONCE);
+}
 
 void EventBase::post(std::function<void()> task) {
   auto* heap = new std::function<void()>(std::move(task));  // owned by the callback
@@ -39,7 +45,9 @@ void EventBase::stop() noexcept {
   event_base_loopbreak(base_);
 }
 
-void Event::trampoline(int, short, void* self) { static_cast<Event*>(self)->callback_(); }
+void Event::trampoline(int, short, void* self) {
+  static_cast<Event*>(self)->callback_();
+}
 
 std::unique_ptr<Event> Event::readable(EventBase& base, int fd, Callback callback) {
   std::unique_ptr<Event> e(new Event(std::move(callback)));

@@ -23,11 +23,11 @@ class EventBase {
   EventBase& operator=(const EventBase&) = delete;
 
   event_base* get() const noexcept { return base_; }
-  int dispatch();              // runs until stop() or nothing is left to wait for
+  int dispatch();  // runs until stop() or nothing is left to wait for
   // Waits for events, runs every callback that became ready, returns. Lets
   // the owner do end-of-iteration work (batched sends) between rounds.
   void run_once();
-  void stop() noexcept;        // thread-safe: makes dispatch() return, stopped() true
+  void stop() noexcept;  // thread-safe: makes dispatch() return, stopped() true
   // Thread-safe: runs `task` on the loop's thread at its next round.
   void post(std::function<void()> task);
   bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }

@@ -23,7 +23,9 @@ HttpAdmin::HttpAdmin(EventBase& base, const SocketAddress& address,
   }
 }
 
-HttpAdmin::~HttpAdmin() { evhttp_free(http_); }
+HttpAdmin::~HttpAdmin() {
+  evhttp_free(http_);
+}
 
 void HttpAdmin::on_request(evhttp_request* request, void* self) {
   auto& admin = *static_cast<HttpAdmin*>(self);

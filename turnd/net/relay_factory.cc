@@ -76,8 +76,8 @@ std::optional<Fd> ReservationTable::take(uint64_t token) {
   return fd;
 }
 
-UdpRelayFactory::UdpRelayFactory(EventBase& base, DatagramIo& io,
-                                 ReservationTable& reservations, RelayPlan plan)
+UdpRelayFactory::UdpRelayFactory(EventBase& base, DatagramIo& io, ReservationTable& reservations,
+                                 RelayPlan plan)
     : base_(base), io_(io), reservations_(reservations), plan_(std::move(plan)) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(&rng_), sizeof(rng_)) != 1 || rng_ == 0) {
     rng_ = 0x2545F4914F6CDD1Dull;
@@ -95,8 +95,7 @@ uint32_t UdpRelayFactory::random() noexcept {
   return static_cast<uint32_t>(rng_ >> 16);
 }
 
-Fd UdpRelayFactory::bind_in_range(const SocketAddress& ip, bool even, bool reserve_next,
-                                  Fd& next) {
+Fd UdpRelayFactory::bind_in_range(const SocketAddress& ip, bool even, bool reserve_next, Fd& next) {
   uint32_t span = static_cast<uint32_t>(plan_.max_port - plan_.min_port) + 1;
   for (int attempt = 0; attempt < kBindAttempts; ++attempt) {
     auto port = static_cast<uint16_t>(plan_.min_port + random() % span);
@@ -146,8 +145,8 @@ turn::RelayResult UdpRelayFactory::open(const turn::RelayRequest& request, turn:
 
 SocketAddress UdpRelayFactory::advertised(const SocketAddress& local) const noexcept {
   for (const auto& [public_ip, private_ip] : plan_.external) {
-    bool applies = private_ip.empty() ? public_ip.family() == local.family()
-                                      : private_ip.same_ip(local);
+    bool applies =
+        private_ip.empty() ? public_ip.family() == local.family() : private_ip.same_ip(local);
     if (applies) return public_ip.with_port(local.port());
   }
   return local;

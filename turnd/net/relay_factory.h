@@ -21,7 +21,7 @@ namespace turnd::net {
 class ReservationTable {
  public:
   explicit ReservationTable(const Clock& clock) : clock_(clock) {}
-  uint64_t put(Fd fd);           // returns the token
+  uint64_t put(Fd fd);  // returns the token
   std::optional<Fd> take(uint64_t token);
 
  private:
@@ -45,8 +45,7 @@ struct RelayPlan {
 
 class UdpRelayFactory final : public turn::RelayFactory {
  public:
-  UdpRelayFactory(EventBase& base, DatagramIo& io, ReservationTable& reservations,
-                  RelayPlan plan);
+  UdpRelayFactory(EventBase& base, DatagramIo& io, ReservationTable& reservations, RelayPlan plan);
 
   bool supports(Family family) const noexcept override;
   turn::RelayResult open(const turn::RelayRequest& request, turn::RelaySink& sink,

@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -62,7 +61,8 @@ class StreamConnection final : public turn::ClientLink {
         return close();
       }
       if (length > available) return;  // wait for the rest of the frame
-      auto* frame = reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(length)));
+      auto* frame =
+          reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(length)));
       handler_.on_client_packet(tuple_, *this, MutableBytes(frame, length));
       evbuffer_drain(input, length);
     }
@@ -105,11 +105,12 @@ StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
                                std::shared_ptr<const TlsContext> tls,
                                turn::ClientPacketHandler& handler)
     : base_(base), address_(address), tls_(std::move(tls)), handler_(handler) {
-  unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT |
-                   LEV_OPT_CLOSE_ON_EXEC;
+  unsigned flags =
+      LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
-  listener_ = evconnlistener_new_bind(base.get(), &StreamListener::on_accept, this, flags, 1024,
-                                      address.sockaddr_ptr(), static_cast<int>(address.sockaddr_len()));
+  listener_ =
+      evconnlistener_new_bind(base.get(), &StreamListener::on_accept, this, flags, 1024,
+                              address.sockaddr_ptr(), static_cast<int>(address.sockaddr_len()));
   if (listener_ == nullptr) {
     throw std::runtime_error(std::string("cannot listen on ") + (tls ? "tls " : "tcp ") +
                              address.to_string() + ": " + std::strerror(errno));
@@ -136,10 +137,10 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   bufferevent* bev = nullptr;
   if (tls_ != nullptr) {
     SSL* ssl = SSL_new(tls_->get());
-    bev = ssl == nullptr ? nullptr
-                         : bufferevent_openssl_socket_new(base_.get(), fd, ssl,
-                                                          BUFFEREVENT_SSL_ACCEPTING,
-                                                          BEV_OPT_CLOSE_ON_FREE);
+    bev = ssl == nullptr
+              ? nullptr
+              : bufferevent_openssl_socket_new(base_.get(), fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                               BEV_OPT_CLOSE_ON_FREE);
     if (bev != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
   } else {
     bev = bufferevent_socket_new(base_.get(), fd, BEV_OPT_CLOSE_ON_FREE);
@@ -149,8 +150,9 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
     LOG_WARN("net", "cannot set up connection from %s", log::pseudonym(client).c_str());
     return;
   }
-  turn::FiveTuple tuple{client, address_,
-                        tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
+  turn::FiveTuple tuple{
+      client, address_,
+      tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
   auto connection = std::make_unique<StreamConnection>(*this, bev, tuple, handler_);
   StreamConnection* key = connection.get();
   connections_.emplace(key, std::move(connection));

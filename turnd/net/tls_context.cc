@@ -23,8 +23,8 @@ TlsContext::TlsContext(const std::string& cert_file, const std::string& key_file
   if (ctx_ == nullptr) fail("TLS: cannot create context");
   try {
     SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
-    SSL_CTX_set_options(ctx_, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
+    SSL_CTX_set_options(
+        ctx_, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
     SSL_CTX_set_mode(ctx_, SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_use_certificate_chain_file(ctx_, cert_file.c_str()) != 1) {
       fail("TLS: cannot load certificate " + cert_file);
@@ -44,6 +44,8 @@ TlsContext::TlsContext(const std::string& cert_file, const std::string& key_file
   }
 }
 
-TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
+TlsContext::~TlsContext() {
+  SSL_CTX_free(ctx_);
+}
 
 }  // namespace turnd::net

@@ -37,8 +37,8 @@ int open_udp_socket(const SocketAddress& address, bool reuse_port) noexcept {
 }
 
 bool send_datagram(int fd, const SocketAddress& to, Bytes data) noexcept {
-  ssize_t n = ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(),
-                       to.sockaddr_len());
+  ssize_t n =
+      ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(), to.sockaddr_len());
   return n == static_cast<ssize_t>(data.size());
 }
 

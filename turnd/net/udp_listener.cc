@@ -11,7 +11,8 @@ namespace {
 // Answers a client through the listener socket it wrote to.
 class UdpLink final : public turn::ClientLink {
  public:
-  UdpLink(DatagramIo& io, int fd, const SocketAddress& client) : io_(io), fd_(fd), client_(client) {}
+  UdpLink(DatagramIo& io, int fd, const SocketAddress& client)
+      : io_(io), fd_(fd), client_(client) {}
   void send(Bytes message) noexcept override { io_.send(fd_, client_, message); }
   std::unique_ptr<ClientLink> retain() const override {
     return std::make_unique<UdpLink>(io_, fd_, client_);

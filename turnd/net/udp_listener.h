@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "turnd/net/event_loop.h"
 #include "turnd/net/datagram_io.h"
+#include "turnd/net/event_loop.h"
 #include "turnd/net/udp.h"
 #include "turnd/turn/io.h"
 

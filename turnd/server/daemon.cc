@@ -8,16 +8,16 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "turnd/common/log.h"
 #include "turnd/config/describe.h"
-#include "turnd/net/port_probe.h"
 #include "turnd/net/http_admin.h"
+#include "turnd/net/port_probe.h"
 #include "turnd/server/prometheus.h"
 #include "turnd/server/reload.h"
 #include "turnd/server/shared_state.h"
@@ -42,8 +42,8 @@ void log_startup(const SharedState& s, size_t workers) {
            c.no_tcp ? "" : "tcp", c.tls_listening_port, s.tls ? "on" : "off");
   LOG_INFO("main", "relay ipv4 %s ipv6 %s ports %u-%u",
            s.relay_plan.ipv4.empty() ? "off" : s.relay_plan.ipv4.ip_string().c_str(),
-           s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(),
-           c.min_port, c.max_port);
+           s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(), c.min_port,
+           c.max_port);
   for (const std::string& line : config::describe(c)) LOG_INFO("config", "%s", line.c_str());
 }
 
@@ -51,9 +51,12 @@ void check_ports_free(const SharedState& s) {
   const config::Config& c = s.config;
   for (const SocketAddress& ip : s.listen_addresses) {
     try {
-      if (!c.no_udp) net::ensure_port_free(ip.with_port(c.listening_port), net::ProbeProtocol::kUdp);
-      if (!c.no_tcp) net::ensure_port_free(ip.with_port(c.listening_port), net::ProbeProtocol::kTcp);
-      if (s.tls) net::ensure_port_free(ip.with_port(c.tls_listening_port), net::ProbeProtocol::kTcp);
+      if (!c.no_udp)
+        net::ensure_port_free(ip.with_port(c.listening_port), net::ProbeProtocol::kUdp);
+      if (!c.no_tcp)
+        net::ensure_port_free(ip.with_port(c.listening_port), net::ProbeProtocol::kTcp);
+      if (s.tls)
+        net::ensure_port_free(ip.with_port(c.tls_listening_port), net::ProbeProtocol::kTcp);
     } catch (const std::runtime_error&) {
       if (!(s.wildcard_listen && ip.is_v6())) throw;
     }
@@ -90,11 +93,11 @@ class Supervisor {
     std::unique_ptr<net::HttpAdmin> admin;
     const config::Config& c = shared_.config;
     if (c.prometheus) {
-      admin = std::make_unique<net::HttpAdmin>(
-          loop_, c.prometheus_address.with_port(c.prometheus_port),
-          std::map<std::string, net::HttpAdmin::Handler>{
-              {"/metrics", [this] { return metrics(); }},
-              {"/healthz", [this] { return health(); }}});
+      admin =
+          std::make_unique<net::HttpAdmin>(loop_, c.prometheus_address.with_port(c.prometheus_port),
+                                           std::map<std::string, net::HttpAdmin::Handler>{
+                                               {"/metrics", [this] { return metrics(); }},
+                                               {"/healthz", [this] { return health(); }}});
       LOG_INFO("main", "metrics on http://%s/metrics",
                c.prometheus_address.with_port(c.prometheus_port).to_string().c_str());
     }
@@ -144,8 +147,7 @@ class Supervisor {
     } catch (const std::exception& e) {
       // The log file is reopened all the same (logrotate sends SIGHUP too).
       const config::Config& c = shared_.config;
-      log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file,
-                     c.log_privacy);
+      log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file, c.log_privacy);
       LOG_ERROR("main", "reload refused, the running configuration stays: %s", e.what());
     }
     notifier_.ready();

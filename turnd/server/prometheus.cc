@@ -53,8 +53,8 @@ class Writer {
 std::string render_prometheus(std::span<const MetricsSource> workers) {
   Writer w(workers);
   using S = const MetricsSource&;
-  w.by_transport("turn_total_allocations", "gauge", "Allocations now, by client transport.",
-                 "type", [](S s, size_t t) { return s.turn->active_by_transport[t].get(); });
+  w.by_transport("turn_total_allocations", "gauge", "Allocations now, by client transport.", "type",
+                 [](S s, size_t t) { return s.turn->active_by_transport[t].get(); });
   w.metric("turn_total_traffic_rcvp", "counter", "Packets received from clients to relay.",
            [](S s) { return s.turn->packets_from_clients.get(); });
   w.metric("turn_total_traffic_rcvb", "counter", "Bytes received from clients to relay.",
@@ -75,9 +75,10 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
            [](S s) { return s.turn->binding_requests.get(); });
   w.metric("stun_binding_response", "counter", "STUN Binding success responses.",
            [](S s) { return s.turn->binding_responses.get(); });
-  w.by_transport("turnd_allocations_created_total", "counter",
-                 "Allocations created, by client transport (TCP/TLS: clients whose UDP is blocked).",
-                 "transport", [](S s, size_t t) { return s.turn->allocations_by_transport[t].get(); });
+  w.by_transport(
+      "turnd_allocations_created_total", "counter",
+      "Allocations created, by client transport (TCP/TLS: clients whose UDP is blocked).",
+      "transport", [](S s, size_t t) { return s.turn->allocations_by_transport[t].get(); });
   w.metric("turnd_allocations_expired_total", "counter", "Allocations that timed out.",
            [](S s) { return s.turn->allocations_expired.get(); });
   w.metric("turnd_auth_failures_total", "counter", "Requests with wrong credentials.",

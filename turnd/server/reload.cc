@@ -12,7 +12,9 @@ bool same_external(const std::vector<config::ExternalIp>& a,
   return true;
 }
 
-bool tls_listening(const config::Config& c) { return !c.no_tls && !c.cert.empty(); }
+bool tls_listening(const config::Config& c) {
+  return !c.no_tls && !c.cert.empty();
+}
 
 }  // namespace
 

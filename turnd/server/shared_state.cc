@@ -34,7 +34,8 @@ auth::AuthOptions auth_options(const config::Config& c) {
 // The source address the kernel would use towards the internet; connecting a
 // UDP socket sends nothing.
 SocketAddress default_route_address(Family family) {
-  SocketAddress probe = *SocketAddress::parse(family == Family::kIPv4 ? "192.0.2.1" : "2001:db8::1", 9);
+  SocketAddress probe =
+      *SocketAddress::parse(family == Family::kIPv4 ? "192.0.2.1" : "2001:db8::1", 9);
   int fd = ::socket(family == Family::kIPv4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
   if (fd < 0) return {};
   SocketAddress out;
@@ -79,7 +80,8 @@ net::RelayPlan relay_plan(const config::Config& c) {
   plan.ipv6 = pick_relay_ip(c, Family::kIPv6);
   plan.min_port = c.min_port;
   plan.max_port = c.max_port;
-  for (const config::ExternalIp& e : c.external_ips) plan.external.emplace_back(e.public_ip, e.private_ip);
+  for (const config::ExternalIp& e : c.external_ips)
+    plan.external.emplace_back(e.public_ip, e.private_ip);
   return plan;
 }
 

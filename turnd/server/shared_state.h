@@ -13,8 +13,8 @@
 #include "turnd/net/relay_factory.h"
 #include "turnd/net/tls_context.h"
 #include "turnd/turn/peer_policy.h"
-#include "turnd/turn/quota.h"
 #include "turnd/turn/policy.h"
+#include "turnd/turn/quota.h"
 #include "turnd/turn/server.h"
 
 namespace turnd::server {

@@ -22,9 +22,7 @@ class SystemdNotifier {
   void watchdog() const { send("WATCHDOG=1"); }
 
   // The watchdog interval systemd asked for, if any (WatchdogSec=).
-  std::optional<std::chrono::microseconds> watchdog_interval() const noexcept {
-    return watchdog_;
-  }
+  std::optional<std::chrono::microseconds> watchdog_interval() const noexcept { return watchdog_; }
 
   // For tests: the bytes that would be sent.
   bool send(const std::string& message) const;

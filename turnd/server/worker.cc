@@ -15,8 +15,8 @@ Worker::Worker(SharedState& shared, size_t index)
   for (const SocketAddress& ip : shared.listen_addresses) {
     try {
       if (!c.no_udp) {
-        udp_.push_back(std::make_unique<net::UdpListener>(base_, ip.with_port(c.listening_port),
-                                                          *io_, turn_));
+        udp_.push_back(
+            std::make_unique<net::UdpListener>(base_, ip.with_port(c.listening_port), *io_, turn_));
       }
       if (!c.no_tcp) {
         streams_.push_back(std::make_unique<net::StreamListener>(
@@ -55,7 +55,9 @@ void Worker::start() {
   });
 }
 
-void Worker::stop() noexcept { base_.stop(); }
+void Worker::stop() noexcept {
+  base_.stop();
+}
 
 void Worker::reload(turn::PolicyPtr policy, std::shared_ptr<const net::TlsContext> tls) {
   base_.post([this, policy = std::move(policy), tls = std::move(tls)]() mutable {

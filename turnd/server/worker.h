@@ -24,7 +24,7 @@ class Worker {
   Worker(SharedState& shared, size_t index);
   ~Worker();
 
-  void start();  // runs the loop on its own thread
+  void start();          // runs the loop on its own thread
   void stop() noexcept;  // thread-safe
   // Thread-safe: the worker switches to `policy` (and `tls`, if not null, for
   // new handshakes) between two packets; allocations keep running.

@@ -74,8 +74,8 @@ inline constexpr uint16_t kPasswordAlgorithm = 0x001D;
 inline constexpr uint16_t kUserhash = 0x001E;
 inline constexpr uint16_t kXorMappedAddress = 0x0020;
 inline constexpr uint16_t kReservationToken = 0x0022;
-inline constexpr uint16_t kPriority = 0x0024;       // RFC 8445, used by ICE
-inline constexpr uint16_t kUseCandidate = 0x0025;   // RFC 8445
+inline constexpr uint16_t kPriority = 0x0024;      // RFC 8445, used by ICE
+inline constexpr uint16_t kUseCandidate = 0x0025;  // RFC 8445
 // Comprehension-optional (0x8000-0xFFFF).
 inline constexpr uint16_t kAdditionalAddressFamily = 0x8000;
 inline constexpr uint16_t kAddressErrorCode = 0x8001;
@@ -85,10 +85,12 @@ inline constexpr uint16_t kIcmp = 0x8004;
 inline constexpr uint16_t kSoftware = 0x8022;
 inline constexpr uint16_t kAlternateServer = 0x8023;
 inline constexpr uint16_t kFingerprint = 0x8028;
-inline constexpr uint16_t kIceControlled = 0x8029;  // RFC 8445
-inline constexpr uint16_t kIceControlling = 0x802A; // RFC 8445
+inline constexpr uint16_t kIceControlled = 0x8029;   // RFC 8445
+inline constexpr uint16_t kIceControlling = 0x802A;  // RFC 8445
 
-constexpr bool comprehension_required(uint16_t type) noexcept { return type < 0x8000; }
+constexpr bool comprehension_required(uint16_t type) noexcept {
+  return type < 0x8000;
+}
 }  // namespace attr
 
 // Error codes used by STUN and TURN (RFC 8489 §14.8, RFC 8656 §18, RFC 6156).

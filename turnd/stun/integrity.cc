@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <string>
 #include <stdexcept>
+#include <string>
 
 namespace turnd::stun {
 namespace {
@@ -45,8 +45,8 @@ std::array<Bytes, 3> patched_parts(Bytes prefix, std::array<std::byte, 2>& lengt
   return {prefix.first(2), Bytes(length_field), prefix.subspan(4)};
 }
 
-bool verify_at(MacContext& mac, MacAlgorithm algorithm, const MessageView& message,
-               size_t offset, Bytes key) noexcept {
+bool verify_at(MacContext& mac, MacAlgorithm algorithm, const MessageView& message, size_t offset,
+               Bytes key) noexcept {
   if (offset == 0) return false;
   Bytes data = message.data();
   Bytes received = data.subspan(offset + kAttributeHeaderSize, load_be16(data.data() + offset + 2));
@@ -74,7 +74,8 @@ bool MacContext::hmac(MacAlgorithm algorithm, Bytes key, std::span<const Bytes> 
   auto* key_data = reinterpret_cast<const unsigned char*>(key.data());
   if (EVP_MAC_init(ctx, key_data, key.size(), nullptr) != 1) return false;
   for (Bytes part : parts) {
-    if (EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) != 1) {
+    if (EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(part.data()), part.size()) !=
+        1) {
       return false;
     }
   }
@@ -86,8 +87,8 @@ bool MacContext::hmac(MacAlgorithm algorithm, Bytes key, std::span<const Bytes> 
   return true;
 }
 
-bool compute_integrity(MacContext& mac, MacAlgorithm algorithm, Bytes prefix,
-                       size_t header_length, Bytes key, MutableBytes out) noexcept {
+bool compute_integrity(MacContext& mac, MacAlgorithm algorithm, Bytes prefix, size_t header_length,
+                       Bytes key, MutableBytes out) noexcept {
   if (prefix.size() < kHeaderSize) return false;
   std::array<std::byte, 2> length_field{};
   auto parts = patched_parts(prefix, length_field, header_length);

@@ -35,8 +35,8 @@ class MacContext {
 
 // HMAC over `prefix` (header and the attributes before the integrity
 // attribute) as if the header length field said `header_length`.
-bool compute_integrity(MacContext& mac, MacAlgorithm algorithm, Bytes prefix,
-                       size_t header_length, Bytes key, MutableBytes out) noexcept;
+bool compute_integrity(MacContext& mac, MacAlgorithm algorithm, Bytes prefix, size_t header_length,
+                       Bytes key, MutableBytes out) noexcept;
 
 // Constant-time verification; false when the attribute is absent.
 bool verify_integrity(MacContext& mac, const MessageView& message, Bytes key) noexcept;

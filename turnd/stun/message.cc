@@ -128,8 +128,8 @@ void MessageBuilder::add_message_integrity_sha256(MacContext& mac, Bytes key) no
   add_mac(mac, MacAlgorithm::kSha256, attr::kMessageIntegritySha256, kHmacSha256Size, key);
 }
 
-void MessageBuilder::add_mac(MacContext& mac, MacAlgorithm algorithm, uint16_t type,
-                             size_t length, Bytes key) noexcept {
+void MessageBuilder::add_mac(MacContext& mac, MacAlgorithm algorithm, uint16_t type, size_t length,
+                             Bytes key) noexcept {
   size_t prefix = size_;
   MutableBytes out = reserve(type, length);
   if (out.empty()) return;

@@ -29,8 +29,8 @@ struct Attribute {
 
 enum class ParseResult : uint8_t {
   kOk,
-  kNotStun,     // not a STUN message at all: drop silently
-  kMalformed,   // a STUN header whose body is broken: 400 for requests
+  kNotStun,    // not a STUN message at all: drop silently
+  kMalformed,  // a STUN header whose body is broken: 400 for requests
 };
 
 // True when `data` starts like a STUN message: two leading zero bits and the

@@ -66,7 +66,8 @@ uint32_t Server::granted_lifetime(const stun::MessageView& m, bool& zero_request
   zero_requested = lifetime.seconds == 0;
   // RFC 8656 §7.2: min(requested, maximum), but never below the default.
   uint32_t wanted = std::min(lifetime.seconds, policy_->options.max_lifetime);
-  return std::max(wanted, std::min(policy_->options.default_lifetime, policy_->options.max_lifetime));
+  return std::max(wanted,
+                  std::min(policy_->options.default_lifetime, policy_->options.max_lifetime));
 }
 
 void Server::handle_allocate(Request& r) noexcept {
@@ -122,9 +123,8 @@ void Server::handle_allocate(Request& r) noexcept {
   request.even_port = even_status == stun::DecodeStatus::kOk;
   request.reserve_next = request.even_port && even.reserve_next;
   if (has_token) std::memcpy(&request.reservation_token, token.value.data(), 8);
-  auto allocation = std::make_unique<Allocation>(r.tuple, r.link.retain(),
-                                                 std::string(username.text()),
-                                                 m.transaction_id_copy());
+  auto allocation = std::make_unique<Allocation>(
+      r.tuple, r.link.retain(), std::string(username.text()), m.transaction_id_copy());
   RelayResult primary = deps_.relays.open(request, *this, allocation.get());
   if (!primary.socket) {
     deps_.quota.release(username.text());
@@ -143,8 +143,7 @@ void Server::handle_allocate(Request& r) noexcept {
     if (second.socket) {
       allocation->add_relay(std::move(second.socket));
     } else {  // RFC 8656 §7.2: the IPv4 allocation stands; say why IPv6 failed
-      additional_error =
-          second.error != 0 ? second.error : stun::error::kInsufficientCapacity;
+      additional_error = second.error != 0 ? second.error : stun::error::kInsufficientCapacity;
     }
   }
   bool zero = false;

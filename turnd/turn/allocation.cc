@@ -7,7 +7,10 @@ namespace turnd::turn {
 
 Allocation::Allocation(FiveTuple tuple, std::unique_ptr<ClientLink> link, std::string username,
                        const stun::TransactionId& allocate_id)
-    : tuple_(tuple), link_(std::move(link)), username_(std::move(username)), allocate_id_(allocate_id) {}
+    : tuple_(tuple),
+      link_(std::move(link)),
+      username_(std::move(username)),
+      allocate_id_(allocate_id) {}
 
 void Allocation::set_key(Bytes key, stun::MacAlgorithm algorithm) noexcept {
   key_length_ = std::min(key.size(), key_.size());

@@ -11,7 +11,8 @@ void Server::handle_channel_bind(Request& r) noexcept {
   if (r.allocation == nullptr) return send_error(r, stun::error::kAllocationMismatch);
   stun::ChannelNumber channel;
   stun::XorPeerAddress peer;
-  // The request MUST contain both attributes, with a number in kMinChannelNumber..kMaxChannelNumber.
+  // The request MUST contain both attributes, with a number in
+  // kMinChannelNumber..kMaxChannelNumber.
   auto channel_status = stun::ChannelNumber::get_from(r.message, channel);
   auto peer_status = stun::XorPeerAddress::get_from(r.message, peer);
   if (channel_status != stun::DecodeStatus::kOk || !channel.valid() ||
@@ -27,8 +28,10 @@ void Server::handle_channel_bind(Request& r) noexcept {
       LOG_DEBUG("turn", "channel 0x%04x or peer %s already bound otherwise", channel.number,
                 log::pseudonym(peer.address).c_str());
       return send_error(r, stun::error::kBadRequest);
-    case Allocation::BindResult::kFull: return send_error(r, stun::error::kInsufficientCapacity);
-    case Allocation::BindResult::kOk: break;
+    case Allocation::BindResult::kFull:
+      return send_error(r, stun::error::kInsufficientCapacity);
+    case Allocation::BindResult::kOk:
+      break;
   }
   if (!r.allocation->install_permission(peer.address,
                                         now + Seconds(policy_->options.permission_lifetime))) {

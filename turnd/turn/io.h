@@ -14,7 +14,9 @@ namespace turnd::turn {
 enum class ClientTransport : uint8_t { kUdp, kTcp, kTls };
 const char* to_string(ClientTransport transport) noexcept;
 
-inline bool is_stream(ClientTransport t) noexcept { return t != ClientTransport::kUdp; }
+inline bool is_stream(ClientTransport t) noexcept {
+  return t != ClientTransport::kUdp;
+}
 
 // RFC 8656 §2: the 5-tuple that identifies an allocation.
 struct FiveTuple {

@@ -13,7 +13,7 @@ struct Metrics {
   Counter binding_requests;
   Counter binding_responses;
   Counter allocations_created;
-  Counter allocations_active;  // gauge
+  Counter allocations_active;                       // gauge
   std::array<Counter, 3> allocations_by_transport;  // created, indexed by ClientTransport
   std::array<Counter, 3> active_by_transport;       // gauge, indexed by ClientTransport
   Counter allocations_expired;
@@ -22,11 +22,11 @@ struct Metrics {
   Counter error_responses;
   Counter denied_peers;
   Counter quota_rejections;
-  Counter malformed_packets;      // not STUN, not ChannelData, or broken
-  Counter dropped_packets;        // valid but undeliverable (no allocation/permission/channel)
-  Counter rate_limited_packets;   // max-bps
+  Counter malformed_packets;     // not STUN, not ChannelData, or broken
+  Counter dropped_packets;       // valid but undeliverable (no allocation/permission/channel)
+  Counter rate_limited_packets;  // max-bps
   Counter relay_send_errors;
-  Counter packets_from_clients;   // ChannelData and Send indications to relay
+  Counter packets_from_clients;  // ChannelData and Send indications to relay
   Counter bytes_from_clients;
   Counter packets_to_peers;
   Counter bytes_to_peers;

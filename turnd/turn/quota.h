@@ -13,7 +13,8 @@ namespace turnd::turn {
 
 class Quota {
  public:
-  Quota(uint32_t total_limit, uint32_t user_limit) : total_limit_(total_limit), user_limit_(user_limit) {}
+  Quota(uint32_t total_limit, uint32_t user_limit)
+      : total_limit_(total_limit), user_limit_(user_limit) {}
 
   // True and counted when one more allocation for `user` fits.
   bool acquire(std::string_view user);

@@ -13,7 +13,7 @@ struct Server::Request {
   Allocation* allocation = nullptr;  // the 5-tuple's allocation, if any
   Bytes key;                         // set once authenticated
   stun::MacAlgorithm algorithm = stun::MacAlgorithm::kSha1;
-  bool fingerprint = false;          // answer with FINGERPRINT
+  bool fingerprint = false;  // answer with FINGERPRINT
   uint16_t method() const noexcept { return message.method(); }
 };
 

@@ -21,16 +21,28 @@ bool is_channel_data(Bytes data) noexcept {
 
 bool known_attribute(uint16_t type) noexcept {
   switch (type) {
-    case stun::attr::kMappedAddress: case stun::attr::kUsername:
-    case stun::attr::kMessageIntegrity: case stun::attr::kErrorCode:
-    case stun::attr::kUnknownAttributes: case stun::attr::kChannelNumber:
-    case stun::attr::kLifetime: case stun::attr::kXorPeerAddress: case stun::attr::kData:
-    case stun::attr::kRealm: case stun::attr::kNonce: case stun::attr::kXorRelayedAddress:
-    case stun::attr::kRequestedAddressFamily: case stun::attr::kEvenPort:
-    case stun::attr::kRequestedTransport: case stun::attr::kDontFragment:
-    case stun::attr::kMessageIntegritySha256: case stun::attr::kPasswordAlgorithm:
-    case stun::attr::kUserhash: case stun::attr::kXorMappedAddress:
-    case stun::attr::kReservationToken: case stun::attr::kPriority:
+    case stun::attr::kMappedAddress:
+    case stun::attr::kUsername:
+    case stun::attr::kMessageIntegrity:
+    case stun::attr::kErrorCode:
+    case stun::attr::kUnknownAttributes:
+    case stun::attr::kChannelNumber:
+    case stun::attr::kLifetime:
+    case stun::attr::kXorPeerAddress:
+    case stun::attr::kData:
+    case stun::attr::kRealm:
+    case stun::attr::kNonce:
+    case stun::attr::kXorRelayedAddress:
+    case stun::attr::kRequestedAddressFamily:
+    case stun::attr::kEvenPort:
+    case stun::attr::kRequestedTransport:
+    case stun::attr::kDontFragment:
+    case stun::attr::kMessageIntegritySha256:
+    case stun::attr::kPasswordAlgorithm:
+    case stun::attr::kUserhash:
+    case stun::attr::kXorMappedAddress:
+    case stun::attr::kReservationToken:
+    case stun::attr::kPriority:
     case stun::attr::kUseCandidate:
       return true;
     default:
@@ -105,11 +117,21 @@ void Server::handle_stun(const FiveTuple& tuple, ClientLink& link, Bytes data) n
   // checked once the authentication checks are done (RFC 8489 §6.3).
   if (!authenticate(r) || reject_unknown_attributes(r)) return;
   switch (method) {
-    case stun::Method::kAllocate: handle_allocate(r); return;
-    case stun::Method::kRefresh: handle_refresh(r); return;
-    case stun::Method::kCreatePermission: handle_create_permission(r); return;
-    case stun::Method::kChannelBind: handle_channel_bind(r); return;
-    default: send_error(r, stun::error::kBadRequest); return;
+    case stun::Method::kAllocate:
+      handle_allocate(r);
+      return;
+    case stun::Method::kRefresh:
+      handle_refresh(r);
+      return;
+    case stun::Method::kCreatePermission:
+      handle_create_permission(r);
+      return;
+    case stun::Method::kChannelBind:
+      handle_channel_bind(r);
+      return;
+    default:
+      send_error(r, stun::error::kBadRequest);
+      return;
   }
 }
 
@@ -192,7 +214,8 @@ bool Server::authenticate(Request& r) noexcept {
     send_error(r, stun::error::kBadRequest);
     return false;
   }
-  if (policy_->nonces.check(mac_, nonce.text(), r.tuple.client) != auth::NonceIssuer::Check::kValid) {
+  if (policy_->nonces.check(mac_, nonce.text(), r.tuple.client) !=
+      auth::NonceIssuer::Check::kValid) {
     metrics_.stale_nonces.add();
     send_challenge(r, stun::error::kStaleNonce);
     return false;
@@ -216,7 +239,8 @@ bool Server::authenticate(Request& r) noexcept {
   metrics_.auth_failures.add();
   // Logged once per source per window at the 10th failure: a guesser, not a typo.
   if (auth_failures_.record(r.tuple.client, deps_.clock.now()) == 10) {
-    LOG_WARN("auth", "%s: 10 failed authentications within %llds", log::pseudonym(r.tuple.client).c_str(),
+    LOG_WARN("auth", "%s: 10 failed authentications within %llds",
+             log::pseudonym(r.tuple.client).c_str(),
              static_cast<long long>(auth::FailureCounter::kWindow.count()));
   }
   send_challenge(r, stun::error::kUnauthenticated);
@@ -237,7 +261,9 @@ void Server::forget(const Allocation& a) noexcept {
   metrics_.active_by_transport[static_cast<size_t>(a.tuple().transport)].sub();
 }
 
-void Server::on_link_closed(const FiveTuple& tuple) noexcept { delete_allocation(tuple); }
+void Server::on_link_closed(const FiveTuple& tuple) noexcept {
+  delete_allocation(tuple);
+}
 
 void Server::expire() noexcept {
   SteadyTime now = deps_.clock.now();

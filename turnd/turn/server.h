@@ -57,8 +57,8 @@ class Server final : public RelaySink, public ClientPacketHandler {
   // Deletes expired allocations, permissions and channels; call about once a second.
   void expire() noexcept;
 
-  void on_peer_packet(void* context, const SocketAddress& peer, MutableBytes data,
-                      size_t headroom, size_t tailroom) noexcept override;
+  void on_peer_packet(void* context, const SocketAddress& peer, MutableBytes data, size_t headroom,
+                      size_t tailroom) noexcept override;
 
   // Switches to a reloaded Policy; existing allocations keep running.
   void set_policy(PolicyPtr policy) noexcept { policy_ = std::move(policy); }
@@ -109,8 +109,8 @@ class Server final : public RelaySink, public ClientPacketHandler {
   stun::MacContext mac_;
   auth::FailureCounter auth_failures_;
   std::unordered_map<FiveTuple, std::unique_ptr<Allocation>, FiveTupleHash> allocations_;
-  std::array<std::byte, 2048> scratch_{};       // responses are built here
-  std::array<std::byte, 32> request_key_{};     // the key of the request being answered
+  std::array<std::byte, 2048> scratch_{};    // responses are built here
+  std::array<std::byte, 32> request_key_{};  // the key of the request being answered
   uint64_t id_state_ = 0;
 };
 

@@ -5,7 +5,9 @@
 namespace turnd::server {
 namespace {
 
-config::Config parse(const char* text) { return config::parse_text(text, "t"); }
+config::Config parse(const char* text) {
+  return config::parse_text(text, "t");
+}
 
 TEST(Reload, LiveKeysNeedNoRestart) {
   auto running = parse("realm=a\nlt-cred-mech\nuser=u:p\nuser-quota=1\nverbose\n");

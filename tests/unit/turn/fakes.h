@@ -255,10 +255,9 @@ inline auth::AuthOptions make_auth_options(const HarnessConfig& config) {
 class Harness {
  public:
   explicit Harness(HarnessConfig config = {})
-      : snapshot(std::make_shared<const Policy>(clock, make_auth_options(config),
-                                                config.nonce_lifetime,
-                                                std::array<std::byte, 32>{std::byte{42}},
-                                                config.policy, config.server)),
+      : snapshot(std::make_shared<const Policy>(
+            clock, make_auth_options(config), config.nonce_lifetime,
+            std::array<std::byte, 32>{std::byte{42}}, config.policy, config.server)),
         quota(config.total_quota, config.user_quota),
         server(ServerDeps{clock, relays, quota}, snapshot) {
     relays.ipv6 = config.ipv6;

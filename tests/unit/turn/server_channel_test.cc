@@ -115,7 +115,8 @@ TEST_F(ServerChannelTest, NumberBelowTheRangeIs400) {
 TEST_F(ServerChannelTest, Rfc5766RangeAbove0x4FFFIsAccepted) {
   for (uint16_t number : {0x5000, 0x7FFF}) {
     Message response = client_.channel_bind(number, addr(number == 0x5000 ? kPeerA : kPeerB));
-    EXPECT_TRUE(response.is_success(Method::kChannelBind)) << std::hex << number << ": " << response;
+    EXPECT_TRUE(response.is_success(Method::kChannelBind))
+        << std::hex << number << ": " << response;
   }
   EXPECT_EQ(client_.allocation()->channel_count(), 2u);
 }
