@@ -10,7 +10,8 @@
 
 namespace turnd::turn {
 
-void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload) noexcept {
+void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload,
+                          SteadyTime now) noexcept {
   metrics_.packets_from_clients.add();
   metrics_.bytes_from_clients.add(payload.size());
   RelaySocket* relay = a.relay_for(peer.family());
@@ -18,7 +19,7 @@ void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payloa
     metrics_.dropped_packets.add();
     return;
   }
-  if (!a.take_bandwidth(payload.size(), policy_->options.max_bps, deps_.clock.now())) {
+  if (!a.take_bandwidth(payload.size(), policy_->options.max_bps, now)) {
     metrics_.rate_limited_packets.add();
     return;
   }
@@ -50,7 +51,7 @@ void Server::handle_channel_data(const FiveTuple& tuple, MutableBytes data) noex
     metrics_.dropped_packets.add();
     return;
   }
-  send_to_peer(*it->second, channel->peer, data.subspan(stun::kChannelDataHeaderSize, length));
+  send_to_peer(*it->second, channel->peer, data.subspan(stun::kChannelDataHeaderSize, length), now);
 }
 
 // RFC 8656 §10.2: a Send indication from the client.
@@ -71,11 +72,12 @@ void Server::handle_send(const FiveTuple& tuple, const stun::MessageView& messag
     metrics_.denied_peers.add();
     return;
   }
-  if (!it->second->has_permission(peer.address, deps_.clock.now())) {
+  SteadyTime now = deps_.clock.now();
+  if (!it->second->has_permission(peer.address, now)) {
     metrics_.dropped_packets.add();
     return;
   }
-  send_to_peer(*it->second, peer.address, payload.value);
+  send_to_peer(*it->second, peer.address, payload.value, now);
 }
 
 void Server::count_from_peer(size_t bytes) noexcept {

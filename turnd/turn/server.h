@@ -99,7 +99,8 @@ class Server final : public RelaySink, public ClientPacketHandler {
 
   void delete_allocation(const FiveTuple& tuple) noexcept;
   void forget(const Allocation& a) noexcept;
-  void send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload) noexcept;
+  void send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload,
+                    SteadyTime now) noexcept;
   void count_from_peer(size_t bytes) noexcept;
   void next_transaction_id(std::span<std::byte> out) noexcept;
 
