@@ -44,5 +44,5 @@ grep -q '^STATUS=.*allocations' "$RECORD" || fail "no STATUS line with counts"
 pings=$(grep -cx 'WATCHDOG=1' "$RECORD" || true)
 [ "$pings" -ge 6 ] || fail "only $pings watchdog pings in 3 s with WatchdogSec=1s"
 grep -qx 'STOPPING=1' "$RECORD" || fail "no STOPPING=1"
-grep -q 'SIGHUP' "$SERVER_LOG" || fail "SIGHUP not acknowledged in the log"
+grep -q 'reload: configuration applied' "$SERVER_LOG" || fail "SIGHUP not acknowledged in the log"
 pass "READY, STATUS, $pings WATCHDOG pings, STOPPING; SIGHUP survived; exit 0"
