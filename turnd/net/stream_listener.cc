@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -26,13 +27,27 @@ class StreamConnection final : public turn::ClientLink {
   // our memory: TURN relays datagrams, dropping is the honest answer.
   static constexpr size_t kMaxQueuedBytes = 4 << 20;
 
-  StreamConnection(StreamListener& owner, bufferevent* bev, turn::FiveTuple tuple,
+  // A connection that holds no allocation is closed after this long: a TURN
+  // client allocates right after connecting (RFC 8656 §3.1), and idle
+  // sockets are what a slow-connection attack is made of.
+  static constexpr std::chrono::seconds kIdleWithoutAllocation{30};
+
+  StreamConnection(StreamListener& owner, EventBase& base, bufferevent* bev, turn::FiveTuple tuple,
                    turn::ClientPacketHandler& handler)
       : owner_(owner), bev_(bev), tuple_(tuple), handler_(handler) {
     bufferevent_setcb(bev_, &StreamConnection::on_read, nullptr, &StreamConnection::on_event, this);
     bufferevent_enable(bev_, EV_READ | EV_WRITE);
+    idle_check_ = Event::periodic(base, kIdleWithoutAllocation, [this] {
+      if (!handler_.has_allocation(tuple_)) close();
+    });
   }
   ~StreamConnection() override { bufferevent_free(bev_); }
+
+  void close() noexcept override {
+    // Deferred through the bufferevent itself: runs after the current
+    // callback, and is cancelled if the connection goes away first.
+    bufferevent_trigger_event(bev_, BEV_EVENT_EOF, BEV_TRIG_DEFER_CALLBACKS);
+  }
 
   void send(Bytes message) noexcept override {
     if (evbuffer_get_length(bufferevent_get_output(bev_)) > kMaxQueuedBytes) return;
@@ -44,7 +59,7 @@ class StreamConnection final : public turn::ClientLink {
   static void on_read(bufferevent*, void* self) { static_cast<StreamConnection*>(self)->read(); }
   static void on_event(bufferevent*, short events, void* self) {
     if ((events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) != 0) {
-      static_cast<StreamConnection*>(self)->close();
+      static_cast<StreamConnection*>(self)->closed();
     }
   }
 
@@ -58,7 +73,7 @@ class StreamConnection final : public turn::ClientLink {
       auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(peek)));
       size_t length = 0;
       if (turn::next_frame(Bytes(head, peek), length) == turn::FrameStatus::kInvalid) {
-        return close();
+        return closed();  // not TURN: drop the connection now
       }
       if (length > available) return;  // wait for the rest of the frame
       auto* frame =
@@ -68,7 +83,7 @@ class StreamConnection final : public turn::ClientLink {
     }
   }
 
-  void close() noexcept {
+  void closed() noexcept {
     handler_.on_link_closed(tuple_);
     owner_.close(this);  // deletes this
   }
@@ -77,6 +92,7 @@ class StreamConnection final : public turn::ClientLink {
   bufferevent* bev_;
   turn::FiveTuple tuple_;
   turn::ClientPacketHandler& handler_;
+  std::unique_ptr<Event> idle_check_;
 };
 
 namespace {
@@ -87,6 +103,7 @@ class StreamLinkRef final : public turn::ClientLink {
  public:
   explicit StreamLinkRef(turn::ClientLink& connection) : connection_(connection) {}
   void send(Bytes message) noexcept override { connection_.send(message); }
+  void close() noexcept override { connection_.close(); }
   std::unique_ptr<ClientLink> retain() const override {
     return std::make_unique<StreamLinkRef>(connection_);
   }
@@ -153,7 +170,7 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   turn::FiveTuple tuple{
       client, address_,
       tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
-  auto connection = std::make_unique<StreamConnection>(*this, bev, tuple, handler_);
+  auto connection = std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_);
   StreamConnection* key = connection.get();
   connections_.emplace(key, std::move(connection));
 }

@@ -41,6 +41,9 @@ class ClientLink {
  public:
   virtual ~ClientLink() = default;
   virtual void send(Bytes message) noexcept = 0;
+  // Asks a stream transport to close the connection once the current
+  // callback is done (never re-entrantly); a no-op for UDP.
+  virtual void close() noexcept {}
   // A handle that stays valid for an allocation's life (UDP links are
   // temporaries made per datagram; stream links outlive their allocation).
   virtual std::unique_ptr<ClientLink> retain() const = 0;
@@ -54,6 +57,9 @@ class ClientPacketHandler {
   virtual void on_client_packet(const FiveTuple& tuple, ClientLink& link,
                                 MutableBytes data) noexcept = 0;
   virtual void on_link_closed(const FiveTuple& tuple) noexcept = 0;
+  // Whether the 5-tuple holds an allocation (idle stream connections without
+  // one are closed).
+  virtual bool has_allocation(const FiveTuple& tuple) const noexcept = 0;
 };
 
 // Receives what peers send to a relayed transport address.

@@ -271,6 +271,8 @@ void Server::expire() noexcept {
     Allocation& a = *it->second;
     if (a.expires() <= now) {
       metrics_.allocations_expired.add();
+      // RFC 8656 §5: over TCP/TLS the connection belongs to the allocation.
+      if (is_stream(a.tuple().transport)) a.link().close();
       forget(a);
       it = allocations_.erase(it);
     } else {

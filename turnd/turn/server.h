@@ -54,7 +54,11 @@ class Server final : public RelaySink, public ClientPacketHandler {
                         MutableBytes data) noexcept override;
   // A TCP/TLS client went away: its allocation goes with it (RFC 8656 §5).
   void on_link_closed(const FiveTuple& tuple) noexcept override;
-  // Deletes expired allocations, permissions and channels; call about once a second.
+  bool has_allocation(const FiveTuple& tuple) const noexcept override {
+    return allocations_.count(tuple) != 0;
+  }
+  // Deletes expired allocations (closing their TCP/TLS connections), expired
+  // permissions and channels; call about once a second.
   void expire() noexcept;
 
   void on_peer_packet(void* context, const SocketAddress& peer, MutableBytes data, size_t headroom,
