@@ -236,28 +236,32 @@ server_alive() {
 
 # --- Peers -------------------------------------------------------------------
 
-start_peer() {  # start_peer: turnutils_peer echoing on 127.0.0.1:PEER_PORT
+# shellcheck disable=SC2120  # IP is optional
+start_peer() {  # start_peer [IP]: turnutils_peer echoing on IP (default 127.0.0.1):PEER_PORT
+  local ip=${1:-$HOST}
   pick_port PEER_PORT
-  turnutils_peer -L "$HOST" -p "$PEER_PORT" >"$E2E_TMP/peer$PEER_PORT.log" 2>&1 &
+  turnutils_peer -L "$ip" -p "$PEER_PORT" >"$E2E_TMP/peer$PEER_PORT.log" 2>&1 &
   E2E_PIDS+=("$!")
   local i
   for _ in $(seq 50); do
     [ -n "$(ss -Hlun "( sport = :$PEER_PORT )")" ] && return 0
     sleep 0.1
   done
-  fail "turnutils_peer did not start on port $PEER_PORT"
+  fail "turnutils_peer did not start on $ip port $PEER_PORT"
 }
 
 # --- Clients -------------------------------------------------------------------
 
-# uclient NAME ARGS...: runs `turnutils_uclient ARGS 127.0.0.1` under timeout, its
-# output in $E2E_TMP/NAME.log. Sets UC_LOG and UC_RC; never fails by itself.
+# uclient NAME ARGS...: runs `turnutils_uclient ARGS 127.0.0.1` (or ARGS $UC_HOST when
+# set, e.g. UC_HOST=::1) under timeout, its output in $E2E_TMP/NAME.log. Sets UC_LOG and
+# UC_RC; never fails by itself.
+UC_HOST=""
 uclient() {
   local name=$1
   shift
   UC_LOG="$E2E_TMP/$name.log"
   UC_RC=0
-  timeout "$UCLIENT_TIMEOUT" turnutils_uclient "$@" "$HOST" >"$UC_LOG" 2>&1 || UC_RC=$?
+  timeout "$UCLIENT_TIMEOUT" turnutils_uclient "$@" "${UC_HOST:-$HOST}" >"$UC_LOG" 2>&1 || UC_RC=$?
 }
 
 # Parsers of the last uclient output, $UC_LOG (the last report in it wins):

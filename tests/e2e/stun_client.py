@@ -61,12 +61,19 @@ DATA_ATTR = 0x0013
 REALM = 0x0014
 NONCE = 0x0015
 XOR_RELAYED_ADDRESS = 0x0016
+REQUESTED_ADDRESS_FAMILY = 0x0017
+EVEN_PORT = 0x0018
 REQUESTED_TRANSPORT = 0x0019
 XOR_MAPPED_ADDRESS = 0x0020
+RESERVATION_TOKEN = 0x0022
+ADDITIONAL_ADDRESS_FAMILY = 0x8000
+ADDRESS_ERROR_CODE = 0x8001
 SOFTWARE = 0x8022
 FINGERPRINT = 0x8028
 
 UDP_TRANSPORT = 17
+FAMILY_IPV4 = 0x01  # REQUESTED-/ADDITIONAL-ADDRESS-FAMILY values (RFC 8656 §18.8)
+FAMILY_IPV6 = 0x02
 
 METHOD_NAMES = {
     BINDING: "Binding", ALLOCATE: "Allocate", REFRESH: "Refresh", SEND: "Send",
@@ -148,6 +155,9 @@ class Message:
                 return v
         return None
 
+    def get_all(self, attr_type: int) -> list[bytes]:
+        return [v for t, v in self.attrs if t == attr_type]
+
     def name(self) -> str:
         return f"{METHOD_NAMES.get(self.method, hex(self.method))} {CLASS_NAMES[self.cls]}"
 
@@ -170,6 +180,9 @@ class Message:
     def xor_address(self, attr_type: int) -> tuple[str, int] | None:
         v = self.get(attr_type)
         return decode_xor_address(v, self.tid) if v else None
+
+    def xor_addresses(self, attr_type: int) -> list[tuple[str, int]]:
+        return [decode_xor_address(v, self.tid) for v in self.get_all(attr_type)]
 
     def encode(self, key: bytes | None = None, fingerprint: bool = False) -> bytes:
         body = b""
@@ -366,6 +379,7 @@ class Client:
         self.key: bytes | None = None
         self.fingerprint = True
         self.unsolicited: list = []  # indications and ChannelData seen while waiting
+        self.last_request: tuple[Message, bytes] | None = None  # for retransmit()
 
     def transact(self, req: Message, authenticate: bool = True) -> Message:
         """Sends `req` (retransmitting over UDP) and returns the matching response."""
@@ -376,10 +390,24 @@ class Client:
             data = req.encode(self.key, self.fingerprint)
         else:
             data = req.encode(None, self.fingerprint)
-        tries = 1 if self.t.stream else 5
+        self.last_request = (req, data)
+        return self._exchange(req, data, 1 if self.t.stream else 5)
+
+    def retransmit(self) -> Message:
+        """Sends the bytes of the last request once more (same transaction id, same
+        MESSAGE-INTEGRITY) and returns the response, as a client whose first response
+        was lost does (RFC 8489 §6.2.1)."""
+        if self.last_request is None:
+            raise CheckFailed("retransmit() before any request")
+        req, data = self.last_request
+        return self._exchange(req, data, 1)
+
+    def _exchange(self, req: Message, data: bytes, tries: int) -> Message:
         for _ in range(tries):
             self.t.send(data)
             deadline = time.monotonic() + (self.t.timeout if self.t.stream else 0.5)
+            if tries == 1 and not self.t.stream:
+                deadline = time.monotonic() + 1.5
             while (remaining := deadline - time.monotonic()) > 0:
                 got = self.t.recv(remaining)
                 if got is None:
@@ -409,10 +437,13 @@ class Client:
                 raise CheckFailed(f"{resp.name()} has no valid MESSAGE-INTEGRITY")
         return resp
 
-    def allocate(self, lifetime: int | None = None) -> Message:
+    def allocate(self, lifetime: int | None = None,
+                 extra: list[tuple[int, bytes]] | None = None) -> Message:
         req = Message(ALLOCATE, REQUEST).add(REQUESTED_TRANSPORT, bytes([UDP_TRANSPORT, 0, 0, 0]))
         if lifetime is not None:
             req.add(LIFETIME, struct.pack("!I", lifetime))
+        for attr_type, value in extra or []:
+            req.add(attr_type, value)
         return self.request(req)
 
     def refresh(self, lifetime: int) -> Message:
@@ -812,6 +843,267 @@ def scenario_malformed(args) -> None:
         expect(resp, "ok", f"after {name}: a Binding request is still answered")
 
 
+# --- Address families, retransmissions, reservations --------------------------
+
+def family_attr(family: str) -> bytes:
+    """A REQUESTED-/ADDITIONAL-ADDRESS-FAMILY value for "4" or "6"."""
+    return bytes([FAMILY_IPV6 if family == "6" else FAMILY_IPV4, 0, 0, 0])
+
+
+def ip_family(ip: str) -> str:
+    return str(ipaddress.ip_address(ip).version)
+
+
+def in_window(args, port: int) -> bool:
+    return not args.min_port or args.min_port <= port <= args.max_port
+
+
+def exchange(client: Client, peer: Peer, relayed: tuple[str, int], channel: int,
+             actual: tuple[str, int] | None = None) -> None:
+    """Send indications and ChannelData to `peer` and its replies back, both ways.
+    `relayed` is the address the server announced; `actual` (default: the same)
+    the socket address the relay really uses, where the peer sends and which the
+    peer must see as the source (they differ behind external-ip)."""
+    actual = actual or relayed
+    for n in (1, 100, 1001):
+        payload = os.urandom(n)
+        client.send_indication(peer.address, payload)
+        got = peer.recv(2.0)
+        check(got is not None and got[0] == payload and got[1] == actual,
+              f"a {n}-byte Send indication reached the peer {peer.address} from {actual}"
+              f" (got {got and (len(got[0]), got[1])})")
+        reply = os.urandom(n)
+        peer.sock.sendto(reply, actual)
+        ind = client.next_unsolicited(2.0)
+        check(isinstance(ind, Message) and ind.method == DATA and ind.cls == INDICATION
+              and ind.get(DATA_ATTR) == reply and ind.xor_address(XOR_PEER_ADDRESS) == peer.address,
+              f"the peer's {n}-byte reply came back as a Data indication from {peer.address}")
+    expect(client.channel_bind(channel, peer.address), "ok",
+           f"ChannelBind 0x{channel:04x} to {peer.address}")
+    for n in (1, 3, 1200):
+        payload = os.urandom(n)
+        client.send_channel_data(channel, payload)
+        got = peer.recv(2.0)
+        check(got is not None and got[0] == payload and got[1] == actual,
+              f"{n} bytes of ChannelData reached the peer from {actual}")
+        reply = os.urandom(n)
+        peer.sock.sendto(reply, actual)
+        frame = client.next_unsolicited(2.0)
+        check(frame == (channel, reply), f"the peer's {n}-byte reply came back as ChannelData")
+
+
+def scenario_family(args) -> None:
+    """RFC 6156: Allocate with REQUESTED-ADDRESS-FAMILY --family (4 or 6; none sent
+    when absent, which means IPv4) over any transport and server address; the
+    relayed address has that family; relaying to --peer-host works both ways;
+    a peer of the other family (--other-peer-host) gets 443 and is not relayed to."""
+    family = args.family or "4"
+    peer = Peer(args.peer_host or args.server, args.peer_port)
+    check(ip_family(peer.address[0]) == family, f"the peer {peer.address} is IPv{family}")
+    client = connect(args)
+    extra = [(REQUESTED_ADDRESS_FAMILY, family_attr(family))] if args.family else []
+    what = f"REQUESTED-ADDRESS-FAMILY IPv{family}" if args.family else "no REQUESTED-ADDRESS-FAMILY"
+    resp = expect(client.allocate(extra=extra), "ok",
+                  f"Allocate with {what} over {args.transport} to {args.server}")
+    check(len(resp.get_all(XOR_RELAYED_ADDRESS)) == 1, "exactly one XOR-RELAYED-ADDRESS")
+    relayed = check_relayed(resp, args, client.t.local_address())
+    check(ip_family(relayed[0]) == family, f"the relayed address {relayed} is IPv{family}")
+    expect(client.create_permission(peer.address), "ok", f"CreatePermission for {peer.address}")
+    exchange(client, peer, relayed, 0x4000)
+    if args.other_peer_host:
+        other = Peer(args.other_peer_host, 0)
+        expect(client.create_permission(other.address), "443",
+               f"CreatePermission for a peer of the other family {other.address}")
+        expect(client.channel_bind(0x4001, other.address), "443",
+               f"ChannelBind to a peer of the other family {other.address}")
+        client.send_indication(other.address, b"wrong family")
+        check(other.count_received(0.5) == 0, "a Send indication to it is not relayed")
+    expect(client.refresh(0), "ok", "Refresh LIFETIME 0")
+
+
+def scenario_dual(args) -> None:
+    """RFC 8656 §7.2 dual allocation: ADDITIONAL-ADDRESS-FAMILY IPv6 gives two
+    XOR-RELAYED-ADDRESS, an IPv4 one (--relay-ip) and an IPv6 one (--relay-ip6),
+    each relaying to a peer of its own family."""
+    client = connect(args)
+    resp = expect(client.allocate(extra=[(ADDITIONAL_ADDRESS_FAMILY, family_attr("6"))]), "ok",
+                  f"Allocate with ADDITIONAL-ADDRESS-FAMILY IPv6 over {args.transport}")
+    relayed = resp.xor_addresses(XOR_RELAYED_ADDRESS)
+    check(len(relayed) == 2, f"two XOR-RELAYED-ADDRESS: {relayed}")
+    v4 = [a for a in relayed if ip_family(a[0]) == "4"]
+    v6 = [a for a in relayed if ip_family(a[0]) == "6"]
+    check(len(v4) == 1 and len(v6) == 1, "one IPv4 and one IPv6 relayed address")
+    check(resp.get(ADDRESS_ERROR_CODE) is None, "no ADDRESS-ERROR-CODE")
+    if args.relay_ip:
+        check(v4[0][0] == args.relay_ip, f"the IPv4 relayed IP {v4[0][0]} is {args.relay_ip}")
+    if args.relay_ip6:
+        check(v6[0][0] == args.relay_ip6, f"the IPv6 relayed IP {v6[0][0]} is {args.relay_ip6}")
+    check(in_window(args, v4[0][1]) and in_window(args, v6[0][1]),
+          f"both relayed ports in [{args.min_port}, {args.max_port}]")
+    mapped = resp.xor_address(XOR_MAPPED_ADDRESS)
+    check(mapped == client.t.local_address(), f"XOR-MAPPED-ADDRESS {mapped} is the client's")
+    peer4 = Peer(args.peer_host or "127.0.0.1", 0)
+    peer6 = Peer(args.peer_host6 or "::1", 0)
+    expect(client.create_permission(peer4.address), "ok", f"CreatePermission for {peer4.address}")
+    expect(client.create_permission(peer6.address), "ok", f"CreatePermission for {peer6.address}")
+    exchange(client, peer4, v4[0], 0x4000)
+    exchange(client, peer6, v6[0], 0x4001)
+    expect(client.refresh(0), "ok", "Refresh LIFETIME 0")
+
+
+def relay_sockets(ip: str, first: int, last: int) -> list[str]:
+    """The UDP sockets bound to ip:first..last (from `ss`), as 'ip:port' strings."""
+    import subprocess  # only this check needs it
+    out = subprocess.run(["ss", "-Huan", f"( sport >= :{first} and sport <= :{last} )"],
+                         capture_output=True, text=True, check=True).stdout
+    found = []
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) >= 4:
+            host, _, _ = fields[3].rpartition(":")
+            if host.strip("[]") == ip:
+                found.append(fields[3])
+    return found
+
+
+def scenario_external(args) -> None:
+    """external-ip: XOR-RELAYED-ADDRESS carries --relay-ip (the public IP) with the
+    real relay port; relaying through --actual-relay-ip (the local relay IP) and that
+    port works both ways, and the peer sees the local address as the source."""
+    peer = Peer(args.peer_host or args.server, args.peer_port)
+    client = connect(args)
+    resp = expect(client.allocate(), "ok", f"Allocate over {args.transport}")
+    relayed = check_relayed(resp, args, client.t.local_address())
+    actual = (args.actual_relay_ip, relayed[1])
+    sockets = relay_sockets(args.actual_relay_ip, relayed[1], relayed[1])
+    check(len(sockets) == 1, f"the server has a UDP socket on {actual} ({sockets})")
+    expect(client.create_permission(peer.address), "ok", f"CreatePermission for {peer.address}")
+    exchange(client, peer, relayed, 0x4000, actual)
+    expect(client.refresh(0), "ok", "Refresh LIFETIME 0")
+
+
+def address_error(resp: Message) -> int | None:
+    """The code of ADDRESS-ERROR-CODE (RFC 8656 §18.12), None without one."""
+    v = resp.get(ADDRESS_ERROR_CODE)
+    return None if v is None or len(v) < 4 else (v[2] & 0x7) * 100 + v[3]
+
+
+def describe_attrs(resp: Message) -> list[str]:
+    """The attributes of an Allocate success that a retransmission must repeat
+    (all but LIFETIME, which counts down, and the integrity/fingerprint trailer)."""
+    out = []
+    for t, v in resp.attrs:
+        if t in (XOR_RELAYED_ADDRESS, XOR_MAPPED_ADDRESS):
+            out.append(f"0x{t:04x}={decode_xor_address(v, resp.tid)}")
+        elif t not in (LIFETIME, MESSAGE_INTEGRITY, FINGERPRINT, SOFTWARE):
+            out.append(f"0x{t:04x}={v.hex()}")
+    return sorted(out)
+
+
+def scenario_retransmit(args) -> None:
+    """Retransmissions (same transaction id, same bytes) over UDP: the Allocate
+    gets the same success again (RFC 8489 §6.3.1: the client must end up in the
+    same state whichever response it gets) and makes no second allocation; a new
+    Allocate gets 437; a retransmitted CreatePermission and ChannelBind get success
+    again. --additional-family adds ADDITIONAL-ADDRESS-FAMILY IPv6 (without an IPv6
+    relay the answer must carry ADDRESS-ERROR-CODE 440), --even-port EVEN-PORT R=1."""
+    client = connect(args)
+    extra = []
+    if args.additional_family:
+        extra.append((ADDITIONAL_ADDRESS_FAMILY, family_attr("6")))
+    if args.even_port:
+        extra.append((EVEN_PORT, b"\x80"))
+    what = " ".join(["Allocate"] + (["with ADDITIONAL-ADDRESS-FAMILY IPv6"]
+                                    if args.additional_family else [])
+                    + (["with EVEN-PORT R=1"] if args.even_port else []))
+    first = expect(client.allocate(extra=extra), "ok", what)
+    relayed = check_relayed(first, args, client.t.local_address())
+    if args.additional_family:
+        count = len(first.get_all(XOR_RELAYED_ADDRESS))
+        check(count == 2 or address_error(first) == 440,
+              f"{count} XOR-RELAYED-ADDRESS; without the IPv6 one, ADDRESS-ERROR-CODE 440 "
+              f"(got {address_error(first)})")
+    if args.even_port:
+        check(first.get(RESERVATION_TOKEN) is not None, "a RESERVATION-TOKEN")
+    again = client.retransmit()
+    expect(again, "ok", f"the {what} retransmitted with the same transaction id")
+    check(again.tid == first.tid, "the response carries that transaction id")
+    check(again.xor_address(XOR_RELAYED_ADDRESS) == relayed,
+          f"and the same XOR-RELAYED-ADDRESS {again.xor_address(XOR_RELAYED_ADDRESS)}")
+    check(again.xor_address(XOR_MAPPED_ADDRESS) == client.t.local_address(),
+          "and the same XOR-MAPPED-ADDRESS")
+    check(describe_attrs(again) == describe_attrs(first),
+          f"and the same attributes: {describe_attrs(again)}, "
+          f"first answer: {describe_attrs(first)}")
+    if args.check_sockets and args.relay_ip and args.min_port:
+        sockets = relay_sockets(args.relay_ip, args.min_port, args.max_port)
+        want = 2 if args.even_port else 1  # EVEN-PORT R holds port + 1 as well
+        check(len(sockets) == want and f"{relayed[0]}:{relayed[1]}" in sockets,
+              f"{want} relay socket(s) in the port window after the retransmission: {sockets}")
+    expect(client.allocate(), "437", "a new Allocate (new transaction id) on the same 5-tuple")
+    peer = Peer(args.peer_host or args.server, args.peer_port)
+    expect(client.create_permission(peer.address), "ok", "CreatePermission")
+    expect(client.retransmit(), "ok", "the CreatePermission retransmitted")
+    expect(client.channel_bind(0x4000, peer.address), "ok", "ChannelBind 0x4000")
+    expect(client.retransmit(), "ok", "the ChannelBind retransmitted")
+    client.send_channel_data(0x4000, b"after the retransmissions")
+    got = peer.recv(2.0)
+    check(got is not None and got[0] == b"after the retransmissions" and got[1] == relayed,
+          "ChannelData on the channel reaches the peer from the relayed address")
+    check(peer.count_received(0.3) == 0, "exactly once")
+    expect(client.refresh(0), "ok", "Refresh LIFETIME 0")
+
+
+def scenario_even_port(args) -> None:
+    """EVEN-PORT (RFC 8656 §7.2, §14.6): with the R bit the relayed port is even and a
+    RESERVATION-TOKEN comes back; another client (another source port) allocating
+    with it gets port + 1, once; an unknown token gets 508. Without R: an even
+    port and no token."""
+    first = connect(args)
+    resp = expect(first.allocate(extra=[(EVEN_PORT, b"\x80")]), "ok", "Allocate with EVEN-PORT R=1")
+    relayed = check_relayed(resp, args, first.t.local_address())
+    check(relayed[1] % 2 == 0, f"the relayed port {relayed[1]} is even")
+    token = resp.get(RESERVATION_TOKEN)
+    check(token is not None and len(token) == 8, f"a RESERVATION-TOKEN {token and token.hex()}")
+    second = connect(args)
+    check(second.t.local_address() != first.t.local_address(), "a second client socket")
+    resp = expect(second.allocate(extra=[(RESERVATION_TOKEN, token)]), "ok",
+                  "a second client's Allocate with that RESERVATION-TOKEN")
+    reserved = check_relayed(resp, args, second.t.local_address())
+    check(reserved == (relayed[0], relayed[1] + 1),
+          f"its relayed address {reserved} is the reserved port {relayed[1] + 1}")
+    third = connect(args)
+    expect(third.allocate(extra=[(RESERVATION_TOKEN, token)]), "508",
+           "the same RESERVATION-TOKEN used again")
+    fourth = connect(args)
+    unknown = os.urandom(8)
+    expect(fourth.allocate(extra=[(RESERVATION_TOKEN, unknown)]), "508",
+           f"an unknown RESERVATION-TOKEN {unknown.hex()}")
+    resp = expect(fourth.allocate(extra=[(EVEN_PORT, b"\x00")]), "ok",
+                  "Allocate with EVEN-PORT R=0 (after the 508, same client)")
+    plain = check_relayed(resp, args, fourth.t.local_address())
+    check(plain[1] % 2 == 0, f"the relayed port {plain[1]} is even")
+    check(resp.get(RESERVATION_TOKEN) is None, "no RESERVATION-TOKEN without the R bit")
+    for client in (first, second, fourth):
+        expect(client.refresh(0), "ok", "Refresh LIFETIME 0 (cleanup)")
+
+
+def scenario_hold(args) -> None:
+    """Allocate, print "RELAYED ip:port" and keep the allocation and its connection
+    for --wait seconds; over TCP/TLS prints "CLOSED" if the server closes it first."""
+    client = connect(args)
+    resp = expect(client.allocate(), "ok", f"Allocate over {args.transport}")
+    relayed = check_relayed(resp, args, client.t.local_address())
+    print(f"RELAYED {relayed[0]}:{relayed[1]}", flush=True)
+    deadline = time.monotonic() + args.wait
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            client.t.recv(remaining)
+        except (ConnectionError, OSError):
+            print("CLOSED", flush=True)
+            return
+
+
 SCENARIOS = {
     "binding": scenario_binding,
     "allocate": scenario_allocate,
@@ -823,6 +1115,12 @@ SCENARIOS = {
     "bandwidth": scenario_bandwidth,
     "stale-nonce": scenario_stale_nonce,
     "malformed": scenario_malformed,
+    "family": scenario_family,
+    "dual": scenario_dual,
+    "external": scenario_external,
+    "retransmit": scenario_retransmit,
+    "even-port": scenario_even_port,
+    "hold": scenario_hold,
 }
 
 
@@ -851,6 +1149,23 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--peer", help="permission: the peer IP:PORT")
     parser.add_argument("--peer-port", type=int, default=0,
                         help="relay, deleted, bandwidth: port of the peer this script binds")
+    parser.add_argument("--peer-host",
+                        help="family, dual, external, retransmit: the (IPv4 for dual) peer's IP"
+                             " (default: --server)")
+    parser.add_argument("--peer-host6", help="dual: the IPv6 peer's IP (default ::1)")
+    parser.add_argument("--other-peer-host",
+                        help="family: an IP of the other family, whose peers must get 443")
+    parser.add_argument("--family", choices=("4", "6"),
+                        help="family: the REQUESTED-ADDRESS-FAMILY to send")
+    parser.add_argument("--relay-ip6", help="dual: the IP the IPv6 relayed address must have")
+    parser.add_argument("--actual-relay-ip",
+                        help="external: the local IP the relay sockets really use")
+    parser.add_argument("--check-sockets", action="store_true",
+                        help="retransmit: count the relay sockets in the port window with ss")
+    parser.add_argument("--additional-family", action="store_true",
+                        help="retransmit: Allocate with ADDITIONAL-ADDRESS-FAMILY IPv6")
+    parser.add_argument("--even-port", action="store_true",
+                        help="retransmit: Allocate with EVEN-PORT R=1")
     parser.add_argument("--count", type=int, default=3, help="quota: allocations to try")
     parser.add_argument("--allowed", type=int, default=1, help="quota: how many may succeed")
     parser.add_argument("--lenient", action="store_true",
@@ -858,7 +1173,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--max-bps", type=int, default=0, help="bandwidth: the server's max-bps")
     parser.add_argument("--burst-bytes", type=int, default=0,
                         help="bandwidth: bytes to send in 1 s")
-    parser.add_argument("--wait", type=float, default=3.0, help="stale-nonce: seconds to wait")
+    parser.add_argument("--wait", type=float, default=3.0,
+                        help="stale-nonce, hold: seconds to wait")
     # RFC 8656 §7.3: a Refresh with LIFETIME 0 deletes the allocation at once. coturn
     # keeps it (relaying, counted in quotas, refreshable) for one more second, so by
     # default the checks that follow a deletion wait this long; 0 checks at once.

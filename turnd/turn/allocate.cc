@@ -77,7 +77,7 @@ void Server::handle_allocate(Request& r) noexcept {
   // 2. A 5-tuple already in use: a retransmission is answered again, anything else is 437.
   if (r.allocation != nullptr) {
     if (r.allocation->allocate_id() == m.transaction_id_copy()) {
-      send_allocate_success(r, *r.allocation, 0);
+      send_allocate_success(r, *r.allocation);
     } else {
       send_error(r, stun::error::kAllocationMismatch);
     }
@@ -149,22 +149,23 @@ void Server::handle_allocate(Request& r) noexcept {
   bool zero = false;
   allocation->set_expires(deps_.clock.now() + Seconds(granted_lifetime(m, zero)));
   allocation->set_key(r.key, r.algorithm);
+  allocation->set_additional_family_error(additional_error);
   Allocation& created = *allocation;
   allocations_.emplace(r.tuple, std::move(allocation));
   metrics_.allocations_created.add();
   metrics_.allocations_active.add();
   metrics_.allocations_by_transport[static_cast<size_t>(r.tuple.transport)].add();
   metrics_.active_by_transport[static_cast<size_t>(r.tuple.transport)].add();
-  send_allocate_success(r, created, additional_error);
+  send_allocate_success(r, created);
 }
 
-void Server::send_allocate_success(Request& r, Allocation& a, uint16_t additional_error) noexcept {
+void Server::send_allocate_success(Request& r, Allocation& a) noexcept {
   stun::MessageBuilder b = start_response(r, stun::MessageClass::kSuccessResponse);
   for (size_t i = 0; i < a.relay_count(); ++i) {
     stun::XorRelayedAddress{deps_.relays.advertised(a.relay(i).local_address())}.add_to(b);
   }
-  if (additional_error != 0) {
-    stun::AddressErrorCode{stun::kFamilyIPv6, additional_error, {}}.add_to(b);
+  if (a.additional_family_error() != 0) {
+    stun::AddressErrorCode{stun::kFamilyIPv6, a.additional_family_error(), {}}.add_to(b);
   }
   auto remaining = std::chrono::duration_cast<Seconds>(a.expires() - deps_.clock.now()).count();
   stun::Lifetime{static_cast<uint32_t>(std::max<int64_t>(remaining, 0))}.add_to(b);

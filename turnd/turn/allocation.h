@@ -52,6 +52,10 @@ class Allocation {
 
   uint64_t reservation_token() const noexcept { return reservation_token_; }
   void set_reservation_token(uint64_t token) noexcept { reservation_token_ = token; }
+  // Why the IPv6 relay asked for with ADDITIONAL-ADDRESS-FAMILY is missing
+  // (0: it is not); a retransmitted Allocate must say it again.
+  uint16_t additional_family_error() const noexcept { return additional_family_error_; }
+  void set_additional_family_error(uint16_t code) noexcept { additional_family_error_ = code; }
 
   SteadyTime expires() const noexcept { return expires_; }
   void set_expires(SteadyTime t) noexcept { expires_ = t; }
@@ -92,6 +96,7 @@ class Allocation {
   size_t relay_count_ = 0;
   SteadyTime expires_{};
   uint64_t reservation_token_ = 0;
+  uint16_t additional_family_error_ = 0;
   std::vector<Permission> permissions_;
   std::vector<Channel> channels_;
   double tokens_ = 0;

@@ -95,7 +95,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   bool authenticate(Request& r) noexcept;
   void send_error(Request& r, uint16_t code) noexcept;
   void send_challenge(Request& r, uint16_t code) noexcept;
-  void send_allocate_success(Request& r, Allocation& a, uint16_t additional_error) noexcept;
+  void send_allocate_success(Request& r, Allocation& a) noexcept;
   stun::MessageBuilder start_response(Request& r, stun::MessageClass cls) noexcept;
   void finish_response(Request& r, stun::MessageBuilder& b) noexcept;
   uint32_t granted_lifetime(const stun::MessageView& m, bool& zero_requested) const noexcept;
