@@ -8,11 +8,14 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   libevent-dev libssl-dev openssl
+  libpqxx-dev libpq-dev  # the PostgreSQL store (db/) and turnctl
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev
   coturn            # turnutils_* client tools and the reference server for benchmarks
   iproute2 procps psmisc python3
+  systemd strace    # systemd-analyze/-sysusers/-tmpfiles, strace: tests of systemd/ and make install
+  postgresql        # throwaway clusters for the db tests (initdb, pg_ctl)
 )
 
 missing=()

@@ -106,6 +106,10 @@ struct Config {
   SocketAddress prometheus_address = *SocketAddress::parse("127.0.0.1");
   std::string config_file;          // the file that was loaded, for logs and reload
 
+  // PostgreSQL store (db/, turnctl). Empty: no database.
+  std::string database;                        // libpq URL or connection string
+  uint32_t log_retention_seconds = 5 * 86400;  // session logs older than this are purged
+
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
   // load() and parse_text() have already printed them to stderr.
   std::vector<std::string> warnings;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "turnd/config/duration.h"
 #include "turnd/config/users.h"
 
 namespace turnd::config {
@@ -74,6 +75,23 @@ void set_stale_nonce(Config& config, const Field& field) {
       field.value.empty() ? kDefaultStaleNonce : parse_number(field, 1, kMaxNumber);
 }
 
+void set_database(Config& config, const Field& field) {
+  std::string_view url = require_value(field);
+  bool uri = url.starts_with("postgresql://") || url.starts_with("postgres://");
+  if (!uri && url.find('=') == std::string_view::npos) {
+    fail(field, "expected a postgresql:// URL or a libpq connection string (host=... dbname=...)");
+  }
+  config.database = std::string(url);
+}
+
+void set_log_retention(Config& config, const Field& field) {
+  std::string_view text = require_value(field);
+  std::optional<uint32_t> seconds = parse_duration(text);
+  if (!seconds) fail(field, quoted(text) + " is not a duration: a number and s, m, h or d (5d)");
+  if (*seconds == 0) fail(field, "must be greater than 0");
+  config.log_retention_seconds = *seconds;
+}
+
 using enum ValueKind;
 
 constexpr KeySpec kKeys[] = {
@@ -129,6 +147,9 @@ constexpr KeySpec kKeys[] = {
     {"prometheus", kFlag, set_flag<&Config::prometheus>},
     {"prometheus-port", kValue, set_port<&Config::prometheus_port>},
     {"prometheus-address", kValue, set_prometheus_address},
+    // PostgreSQL store.
+    {"database", kValue, set_database},
+    {"log-retention", kValue, set_log_retention},
 };
 
 }  // namespace
