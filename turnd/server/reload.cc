@@ -37,6 +37,8 @@ std::vector<std::string> keys_needing_restart(const config::Config& a, const con
             a.prometheus_address == b.prometheus_address,
         "prometheus");
   check(a.pidfile == b.pidfile, "pidfile");
+  check(a.database == b.database, "database");
+  check(a.log_retention_seconds == b.log_retention_seconds, "log-retention");
   return keys;
 }
 
