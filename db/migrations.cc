@@ -254,4 +254,14 @@ const char* to_string(MigrationState state) noexcept {
   return "?";
 }
 
+std::filesystem::path default_migrations_dir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto installed = exe.parent_path() / ".." / "share" / "turnd" / "migrations";
+    if (std::filesystem::is_directory(installed, ec)) return installed.lexically_normal();
+  }
+  return (std::filesystem::path(__FILE__).parent_path() / "migrations").lexically_normal();
+}
+
 }  // namespace turnd::db

@@ -31,6 +31,10 @@ struct Migration {
 // version, an unreadable file or a directory without migrations.
 std::vector<Migration> load_migrations(const std::filesystem::path& dir);
 
+// Where the migrations are: PREFIX/share/turnd/migrations next to the running
+// binary when installed, else db/migrations of the source tree it was built from.
+std::filesystem::path default_migrations_dir();
+
 enum class MigrationState {
   kApplied,  // recorded, checksum matches
   kPending,  // not yet applied

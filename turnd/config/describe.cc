@@ -57,6 +57,7 @@ std::vector<std::string> describe(const Config& c) {
                          std::to_string(c.permission_lifetime) + "s, channel " +
                          std::to_string(c.channel_lifetime) + "s");
   l.add("relay-threads", c.relay_threads == 0 ? std::string("auto") : std::to_string(c.relay_threads));
+  l.add("database", c.database.empty() ? "(none)" : "configured (the URL is not logged)");
   l.flag("log-privacy", c.log_privacy);
   l.flag("prometheus", c.prometheus);
   if (c.prometheus) l.add("prometheus-listener", c.prometheus_address.with_port(c.prometheus_port).to_string());

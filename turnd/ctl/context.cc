@@ -1,20 +1,11 @@
 #include "turnd/ctl/context.h"
 
-#include <unistd.h>
-
 #include <ostream>
 #include <system_error>
 
+#include "db/migrations.h"
+
 namespace turnd::ctl {
-namespace {
-
-std::filesystem::path program_dir() {
-  std::error_code ec;
-  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path() : exe.parent_path();
-}
-
-}  // namespace
 
 Context::Context(Arguments args, config::Config config, Io& io)
     : args_(std::move(args)), config_(std::move(config)), io_(io) {
@@ -33,11 +24,7 @@ std::string Context::database_url() const {
 
 std::filesystem::path Context::migrations_dir() const {
   if (auto dir = args_.value("migrations")) return *dir;
-  std::error_code ec;
-  std::filesystem::path installed = program_dir() / ".." / "share" / "turnd" / "migrations";
-  if (std::filesystem::is_directory(installed, ec)) return installed.lexically_normal();
-  return (std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "db" / "migrations")
-      .lexically_normal();
+  return db::default_migrations_dir();
 }
 
 db::Database& Context::database() {

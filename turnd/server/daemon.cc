@@ -45,6 +45,11 @@ void log_startup(const SharedState& s, size_t workers) {
            s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(), c.min_port,
            c.max_port);
   for (const std::string& line : config::describe(c)) LOG_INFO("config", "%s", line.c_str());
+  if (c.database.empty()) {
+    LOG_INFO("main",
+             "no database configured: rooms, conferences and session logs are off; "
+             "TURN uses the config file's users and secrets");
+  }
 }
 
 void check_ports_free(const SharedState& s) {
@@ -132,6 +137,7 @@ class Supervisor {
       if (shared_.tls && !next.no_tls && !next.cert.empty()) {
         tls = std::make_shared<const net::TlsContext>(next.cert, next.pkey, next.cipher_list);
       }
+      shared_.refresh_stored(next);
       turn::PolicyPtr policy = shared_.make_policy(next);
       for (const std::string& key : keys_needing_restart(shared_.config, next)) {
         LOG_WARN("main", "reload: %s changed; it takes effect after a restart", key.c_str());

@@ -109,19 +109,43 @@ std::array<std::byte, 32> random_key() {
 }  // namespace
 
 turn::PolicyPtr SharedState::make_policy(const config::Config& c) const {
+  auth::AuthOptions auth = auth_options(c);
+  for (const db::TurnUser& user : stored.users) {
+    auth::UserKeys keys;
+    keys.md5 = user.md5_key;
+    auth.users.emplace(user.name, keys);  // a config file user of the same name wins
+  }
+  auth.secrets.insert(auth.secrets.end(), stored.secrets.begin(), stored.secrets.end());
   return std::make_shared<const turn::Policy>(
-      clock, auth_options(c), c.stale_nonce, nonce_key,
+      clock, std::move(auth), c.stale_nonce, nonce_key,
       turn::PeerPolicy::Options{c.allowed_peer_ips, c.denied_peer_ips, c.allow_loopback_peers},
       turn_options(c));
+}
+
+void SharedState::refresh_stored(const config::Config& c) {
+  if (c.database.empty()) {
+    stored = {};
+    return;
+  }
+  try {
+    stored = load_stored_credentials(c.database, c.realm);
+    LOG_INFO("db", "%zu TURN users and %zu REST secrets of realm '%s' loaded from the database",
+             stored.users.size(), stored.secrets.size(), c.realm.c_str());
+  } catch (const std::exception& e) {
+    LOG_ERROR("db", "%s; going on with the config file's credentials%s", e.what(),
+              stored.users.empty() && stored.secrets.empty() ? "" : " and those loaded before");
+  }
 }
 
 SharedState::SharedState(config::Config c)
     : config(std::move(c)),
       nonce_key(random_key()),
-      policy(make_policy(config)),
+
       quota(config.total_quota, config.user_quota),
       reservations(clock),
       relay_plan(server::relay_plan(config)) {
+  refresh_stored(config);
+  policy = make_policy(config);
   if (!config.no_tls && !config.cert.empty()) {
     tls = std::make_shared<const net::TlsContext>(config.cert, config.pkey, config.cipher_list);
   }

@@ -12,6 +12,7 @@
 #include "turnd/config/config.h"
 #include "turnd/net/relay_factory.h"
 #include "turnd/net/tls_context.h"
+#include "turnd/server/stored_credentials.h"
 #include "turnd/turn/peer_policy.h"
 #include "turnd/turn/policy.h"
 #include "turnd/turn/quota.h"
@@ -22,11 +23,16 @@ namespace turnd::server {
 struct SharedState {
   explicit SharedState(config::Config config);
 
-  // The reloadable settings of `c` (credentials, peer rules, options).
+  // The reloadable settings of `c` (credentials, peer rules, options), with
+  // the users and secrets `stored` adds for the realm.
   turn::PolicyPtr make_policy(const config::Config& c) const;
+
+  // Re-reads `stored` from c.database; on failure keeps what it had and logs.
+  void refresh_stored(const config::Config& c);
 
   config::Config config;
   SystemClock clock;
+  StoredCredentials stored;             // from `database`, refreshed on reload
   std::array<std::byte, 32> nonce_key;  // kept across reloads
   turn::PolicyPtr policy;               // replaced by a reload
   turn::Quota quota;
