@@ -16,8 +16,9 @@ struct StoredCredentials {
   std::vector<std::string> secrets;
 };
 
-// Connects to `url`, applies pending migrations and reads the users and
-// secrets of `realm`. Throws db::Error (std::runtime_error) on failure.
+// Connects to `url`, applies pending migrations (a role that may not is
+// logged and tolerated) and reads the users and secrets of `realm`. Throws
+// db::Error (std::runtime_error) when it cannot connect or read.
 StoredCredentials load_stored_credentials(const std::string& url, const std::string& realm);
 
 }  // namespace turnd::server
