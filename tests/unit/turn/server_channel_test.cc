@@ -13,19 +13,12 @@ namespace error = stun::error;
 
 constexpr uint16_t kChannel = 0x4001;
 
-class ServerChannelTest : public ::testing::Test {
+class ServerChannelTest : public AllocatedClientTest {
  protected:
-  ServerChannelTest() : client_(h_, "192.0.2.10:40000") {}
-
-  void SetUp() override { ASSERT_TRUE(client_.allocate().is_success(Method::kAllocate)); }
-
   void bind(uint16_t number, std::string_view peer) {
     Message response = client_.channel_bind(number, addr(peer));
     ASSERT_TRUE(response.is_success(Method::kChannelBind)) << response;
   }
-
-  Harness h_;
-  TestClient client_;
 };
 
 TEST_F(ServerChannelTest, BindSucceedsAndInstallsAPermission) {

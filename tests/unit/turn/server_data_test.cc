@@ -11,15 +11,7 @@ namespace {
 using stun::Method;
 namespace attr = stun::attr;
 
-class ServerSendTest : public ::testing::Test {
- protected:
-  ServerSendTest() : client_(h_, "192.0.2.10:40000") {}
-
-  void SetUp() override { ASSERT_TRUE(client_.allocate().is_success(Method::kAllocate)); }
-
-  Harness h_;
-  TestClient client_;
-};
+using ServerSendTest = AllocatedClientTest;
 
 TEST_F(ServerSendTest, DeliveredToAPermittedPeer) {
   ASSERT_TRUE(client_.create_permission({addr(kPeerA)}).is_success(Method::kCreatePermission));

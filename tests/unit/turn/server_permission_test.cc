@@ -24,15 +24,7 @@ void expect_data_indication(const ByteVector& frame, const SocketAddress& peer,
   EXPECT_FALSE(m.has(attr::kMessageIntegrity));
 }
 
-class ServerPermissionTest : public ::testing::Test {
- protected:
-  ServerPermissionTest() : client_(h_, "192.0.2.10:40000") {}
-
-  void SetUp() override { ASSERT_TRUE(client_.allocate().is_success(Method::kAllocate)); }
-
-  Harness h_;
-  TestClient client_;
-};
+using ServerPermissionTest = AllocatedClientTest;
 
 TEST_F(ServerPermissionTest, InstallsAPermissionAndPeerPacketsBecomeDataIndications) {
   Message response = client_.create_permission({addr("8.8.8.8:1")});

@@ -380,4 +380,17 @@ class TestClient {
   size_t consumed_ = 0;
 };
 
+// A fixture with one client (alice, 192.0.2.10:40000) that holds an allocation.
+class AllocatedClientTest : public ::testing::Test {
+ protected:
+  AllocatedClientTest() : client_(h_, "192.0.2.10:40000") {}
+
+  void SetUp() override {
+    ASSERT_TRUE(client_.allocate().is_success(stun::Method::kAllocate));
+  }
+
+  Harness h_;
+  TestClient client_;
+};
+
 }  // namespace turnd::turn::test
