@@ -4,7 +4,6 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "turnd/common/log.h"
 #include "turnd/config/config.h"
 #include "turnd/server/daemon.h"
 
@@ -38,8 +37,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "turnd: %s\n", e.what());
     return 2;
   }
-  turnd::log::configure(config.verbose ? turnd::log::Level::kDebug : turnd::log::Level::kInfo,
-                        config.log_file, config.log_privacy);
+  turnd::server::configure_logging(config);
   try {
     return turnd::server::run_daemon(std::move(config),
                                      [argc, argv] { return turnd::config::load(argc, argv); });

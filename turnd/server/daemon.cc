@@ -144,16 +144,14 @@ class Supervisor {
       }
       shared_.quota.set_limits(next.total_quota, next.user_quota);
       for (auto& w : workers_) w->reload(policy, tls);
-      log::configure(next.verbose ? log::Level::kDebug : log::Level::kInfo, next.log_file,
-                     next.log_privacy);
+      configure_logging(next);
       shared_.policy = policy;
       if (tls) shared_.tls = tls;
       shared_.config = std::move(next);
       LOG_INFO("main", "reload: configuration applied%s", tls ? ", certificate reloaded" : "");
     } catch (const std::exception& e) {
       // The log file is reopened all the same (logrotate sends SIGHUP too).
-      const config::Config& c = shared_.config;
-      log::configure(c.verbose ? log::Level::kDebug : log::Level::kInfo, c.log_file, c.log_privacy);
+      configure_logging(shared_.config);
       LOG_ERROR("main", "reload refused, the running configuration stays: %s", e.what());
     }
     notifier_.ready();
@@ -205,6 +203,11 @@ class Supervisor {
 };
 
 }  // namespace
+
+void configure_logging(const config::Config& config) {
+  log::configure(config.verbose ? log::Level::kDebug : log::Level::kInfo, config.log_file,
+                 config.log_privacy);
+}
 
 int run_daemon(config::Config config, ConfigLoader reload) {
   net::init_libevent_threads();

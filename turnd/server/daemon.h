@@ -12,6 +12,10 @@ namespace turnd::server {
 // command line); throws config::ConfigError. Called on SIGHUP.
 using ConfigLoader = std::function<config::Config()>;
 
+// Points the process's log at what `config` says (level, file, privacy);
+// at start and on every reload.
+void configure_logging(const config::Config& config);
+
 // Throws std::runtime_error on a start-up failure (cannot bind, bad certificate).
 int run_daemon(config::Config config, ConfigLoader reload);
 
