@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (std::strcmp(argv[i], "--version") == 0) {
-      std::puts("turnd 0.1.0");
+      std::puts("turnd " TURND_VERSION);
       return 0;
     }
   }

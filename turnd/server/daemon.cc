@@ -35,12 +35,8 @@ size_t worker_count(const config::Config& c) {
 
 void log_startup(const SharedState& s, size_t workers) {
   const config::Config& c = s.config;
-  std::string listen;
-  for (const SocketAddress& a : s.listen_addresses) listen += " " + a.ip_string();
-  LOG_INFO("main", "turnd %s: %zu worker(s); listening on%s port %u (%s%s) tls port %u (%s)",
-           "0.1.0", workers, listen.c_str(), c.listening_port, c.no_udp ? "" : "udp ",
-           c.no_tcp ? "" : "tcp", c.tls_listening_port, s.tls ? "on" : "off");
-  LOG_INFO("main", "relay ipv4 %s ipv6 %s ports %u-%u",
+  LOG_INFO("main", "turnd %s: %zu worker(s)", TURND_VERSION, workers);
+  LOG_INFO("main", "relaying from ipv4 %s ipv6 %s, ports %u-%u",
            s.relay_plan.ipv4.empty() ? "off" : s.relay_plan.ipv4.ip_string().c_str(),
            s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(), c.min_port,
            c.max_port);

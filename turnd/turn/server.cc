@@ -60,7 +60,7 @@ Server::Server(ServerDeps deps, PolicyPtr policy) : deps_(deps), policy_(std::mo
 }
 
 Server::~Server() {
-  for (auto& [tuple, allocation] : allocations_) deps_.quota.release(allocation->username());
+  for (auto& [tuple, allocation] : allocations_) forget(*allocation);
 }
 
 const Allocation* Server::find(const FiveTuple& tuple) const noexcept {
