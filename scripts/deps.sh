@@ -16,6 +16,7 @@ packages=(
   iproute2 procps psmisc python3
   systemd strace    # systemd-analyze/-sysusers/-tmpfiles, strace: tests of systemd/ and make install
   postgresql        # throwaway clusters for the db tests (initdb, pg_ctl)
+  libsrtp2-dev libwebsockets-dev  # the SFU (sfu/): SRTP, HTTPS+WSS signalling
 )
 
 missing=()
