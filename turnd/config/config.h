@@ -109,6 +109,14 @@ struct Config {
   // PostgreSQL store (db/, turnctl). Empty: no database.
   std::string database;                        // libpq URL or connection string
   uint32_t log_retention_seconds = 5 * 86400;  // session logs older than this are purged
+  // Session logs: which pseudonyms of a client address and of a user name are
+  // stored (hashes are keyed with a secret that changes every log-retention).
+  enum class AddressPseudonym : uint8_t { kNone, kPrefix, kHash, kBoth };
+  AddressPseudonym session_log_address = AddressPseudonym::kPrefix;
+  bool session_log_user_hash = true;   // false: no user column at all
+  uint32_t session_log_memory = 100000;  // events held in memory during an outage, then journal
+  std::string server_name;  // this node's name in the logs; empty: the host name
+  std::string state_dir = "/var/lib/turnd";  // session-log journal, pseudonym key
 
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
   // load() and parse_text() have already printed them to stderr.

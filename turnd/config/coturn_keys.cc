@@ -33,7 +33,6 @@ constexpr CoturnKey kCoturnKeys[] = {
     {"log-binding", kIgnore, "turnd has no separate switch for logging Binding requests"},
     {"syslog", kIgnore, "turnd logs to log-file or stderr only"},
     {"mobility", kIgnore, "turnd does not implement MICE mobility"},
-    {"server-name", kIgnore, "turnd does not use a server name"},
     {"check-origin-consistency", kIgnore, "turnd does not check ORIGIN attributes"},
     {"proc-user", kIgnore,
      "turnd does not switch user; start it as the right user (systemd User=)"},

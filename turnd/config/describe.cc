@@ -58,6 +58,13 @@ std::vector<std::string> describe(const Config& c) {
                          std::to_string(c.channel_lifetime) + "s");
   l.add("relay-threads", c.relay_threads == 0 ? std::string("auto") : std::to_string(c.relay_threads));
   l.add("database", c.database.empty() ? "(none)" : "configured (the URL is not logged)");
+  if (!c.database.empty()) {
+    static constexpr const char* kAddress[] = {"none", "prefix", "hash", "both"};
+    l.add("log-retention", std::to_string(c.log_retention_seconds) + "s");
+    l.add("session-log-address", kAddress[static_cast<size_t>(c.session_log_address)]);
+    l.add("session-log-user", c.session_log_user_hash ? "hash" : "none");
+    l.add("state-dir", c.state_dir);
+  }
   l.flag("log-privacy", c.log_privacy);
   l.flag("prometheus", c.prometheus);
   if (c.prometheus) l.add("prometheus-listener", c.prometheus_address.with_port(c.prometheus_port).to_string());

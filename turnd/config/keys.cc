@@ -84,6 +84,22 @@ void set_database(Config& config, const Field& field) {
   config.database = std::string(url);
 }
 
+void set_session_log_address(Config& config, const Field& field) {
+  using enum Config::AddressPseudonym;
+  std::string_view v = require_value(field);
+  if (v == "none") config.session_log_address = kNone;
+  else if (v == "prefix") config.session_log_address = kPrefix;
+  else if (v == "hash") config.session_log_address = kHash;
+  else if (v == "both" || v == "prefix,hash" || v == "hash,prefix") config.session_log_address = kBoth;
+  else fail(field, quoted(v) + " is not one of none, prefix, hash, both");
+}
+
+void set_session_log_user(Config& config, const Field& field) {
+  std::string_view v = require_value(field);
+  if (v != "none" && v != "hash") fail(field, quoted(v) + " is not one of none, hash");
+  config.session_log_user_hash = v == "hash";
+}
+
 void set_log_retention(Config& config, const Field& field) {
   std::string_view text = require_value(field);
   std::optional<uint32_t> seconds = parse_duration(text);
@@ -150,6 +166,11 @@ constexpr KeySpec kKeys[] = {
     // PostgreSQL store.
     {"database", kValue, set_database},
     {"log-retention", kValue, set_log_retention},
+    {"session-log-address", kValue, set_session_log_address},
+    {"session-log-user", kValue, set_session_log_user},
+    {"session-log-memory", kValue, set_number<&Config::session_log_memory>},
+    {"server-name", kValue, set_string<&Config::server_name>},
+    {"state-dir", kValue, set_string<&Config::state_dir>},
 };
 
 }  // namespace

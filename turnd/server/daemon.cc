@@ -20,6 +20,7 @@
 #include "turnd/net/port_probe.h"
 #include "turnd/server/prometheus.h"
 #include "turnd/server/reload.h"
+#include "turnd/server/session_log_writer.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/server/systemd_notify.h"
 #include "turnd/server/worker.h"
@@ -83,8 +84,8 @@ class PidFile {
 class Supervisor {
  public:
   Supervisor(SharedState& shared, std::vector<std::unique_ptr<Worker>>& workers,
-             ConfigLoader loader)
-      : shared_(shared), workers_(workers), loader_(std::move(loader)) {}
+             const SessionLogWriter* session_log, ConfigLoader loader)
+      : shared_(shared), workers_(workers), session_log_(session_log), loader_(std::move(loader)) {}
 
   void run() {
     auto on_term = net::Event::signal(loop_, SIGTERM, [this] { shutdown(); });
@@ -156,14 +157,24 @@ class Supervisor {
   net::HttpResponse metrics() const {
     std::vector<MetricsSource> sources;
     for (auto& w : workers_) sources.push_back({&w->metrics(), &w->io()});
-    return {200, "text/plain; version=0.0.4; charset=utf-8", render_prometheus(sources)};
+    std::string text = render_prometheus(sources);
+    if (session_log_) {
+      text += render_session_log(session_log_->stats(), session_log_->queued_in_workers());
+    }
+    return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   }
 
-  // For Nagios/Icinga check_http: 200 while every worker runs its loop.
+  // For Nagios/Icinga check_http: 200 while every worker runs its loop and
+  // the session logs reach the database or are buffered within bounds.
   net::HttpResponse health() const {
     if (auto hung = hung_worker()) {
       return {503, "text/plain; charset=utf-8",
               "worker " + std::to_string(*hung) + " is not responding\n"};
+    }
+    if (session_log_) {
+      if (std::string problem = session_log_->problem(); !problem.empty()) {
+        return {503, "text/plain; charset=utf-8", problem + "\n"};
+      }
     }
     return {200, "text/plain; charset=utf-8", "ok\n"};
   }
@@ -192,6 +203,7 @@ class Supervisor {
 
   SharedState& shared_;
   std::vector<std::unique_ptr<Worker>>& workers_;
+  const SessionLogWriter* session_log_;  // null without a database
   ConfigLoader loader_;
   SystemdNotifier notifier_;
   net::EventBase loop_;
@@ -211,16 +223,34 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   auto shared = std::make_unique<SharedState>(std::move(config));
   check_ports_free(*shared);
   size_t count = worker_count(shared->config);
+
+  // With a database, each worker hands its allocation events to the
+  // session-log thread through a queue of its own.
+  std::vector<std::unique_ptr<SessionLogQueue>> queues;
+  std::unique_ptr<SessionLogWriter> session_log;
+  if (!shared->config.database.empty()) {
+    std::vector<SessionLogQueue*> raw;
+    for (size_t i = 0; i < count; ++i) {
+      queues.push_back(std::make_unique<SessionLogQueue>(shared->clock));
+      raw.push_back(queues.back().get());
+    }
+    session_log = std::make_unique<SessionLogWriter>(SessionLogSettings::from(shared->config),
+                                                     shared->clock, std::move(raw));
+  }
   std::vector<std::unique_ptr<Worker>> workers;
-  for (size_t i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(*shared, i));
+  for (size_t i = 0; i < count; ++i) {
+    workers.push_back(std::make_unique<Worker>(*shared, i, queues.empty() ? nullptr : queues[i].get()));
+  }
 
   PidFile pid(shared->config.pidfile);
+  if (session_log) session_log->start();
   for (auto& w : workers) w->start();
   log_startup(*shared, count);
   LOG_INFO("main", "ready");
-  Supervisor(*shared, workers, std::move(reload)).run();
+  Supervisor(*shared, workers, session_log.get(), std::move(reload)).run();
   for (auto& w : workers) w->join();
-  workers.clear();
+  workers.clear();  // the allocations still open end here, as 'shutdown'
+  if (session_log) session_log->stop();
   return 0;
 }
 

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "turnd/server/session_log_writer.h"
+
 namespace turnd::server {
 namespace {
 
@@ -109,6 +111,32 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
   std::string out = w.take();
   out += "# HELP turnd_workers Relay worker threads.\n# TYPE turnd_workers gauge\n";
   out += "turnd_workers " + std::to_string(workers.size()) + "\n";
+  return out;
+}
+
+std::string render_session_log(const SessionLogStats& s, uint64_t queued_in_workers) {
+  std::string out;
+  auto one = [&out](const char* name, const char* type, const char* help, uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(value) + "\n";
+  };
+  one("turnd_session_log_database_up", "gauge",
+      "1 while the session-log writer is connected to PostgreSQL.", s.database_up ? 1 : 0);
+  one("turnd_session_log_outages_total", "counter", "Times PostgreSQL became unreachable.",
+      s.outages);
+  one("turnd_session_log_queue_rows", "gauge",
+      "Session-log rows waiting in memory (workers' queues and the writer).",
+      s.in_memory + queued_in_workers);
+  one("turnd_session_log_journal_rows", "gauge",
+      "Session-log rows waiting in the on-disk journal for the database.", s.in_journal);
+  one("turnd_session_log_written_total", "counter", "Session-log rows written to PostgreSQL.",
+      s.written);
+  one("turnd_session_log_rejected_total", "counter", "Session-log rows PostgreSQL refused.",
+      s.rejected);
+  one("turnd_session_log_lost_total", "counter",
+      "Session-log rows dropped: database down, journal failing, memory full.", s.lost);
+  one("turnd_session_log_journal_failing", "gauge", "1 while the journal cannot be written.",
+      s.journal_failing ? 1 : 0);
   return out;
 }
 

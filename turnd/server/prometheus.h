@@ -19,4 +19,9 @@ struct MetricsSource {
 
 std::string render_prometheus(std::span<const MetricsSource> workers);
 
+struct SessionLogStats;
+// The session-log writer's gauges and counters (turnd_session_log_*);
+// `queued_in_workers`: events not yet taken from the workers' queues.
+std::string render_session_log(const SessionLogStats& stats, uint64_t queued_in_workers);
+
 }  // namespace turnd::server

@@ -39,6 +39,11 @@ std::vector<std::string> keys_needing_restart(const config::Config& a, const con
   check(a.pidfile == b.pidfile, "pidfile");
   check(a.database == b.database, "database");
   check(a.log_retention_seconds == b.log_retention_seconds, "log-retention");
+  check(a.session_log_address == b.session_log_address, "session-log-address");
+  check(a.session_log_user_hash == b.session_log_user_hash, "session-log-user");
+  check(a.session_log_memory == b.session_log_memory, "session-log-memory");
+  check(a.server_name == b.server_name, "server-name");
+  check(a.state_dir == b.state_dir, "state-dir");
   return keys;
 }
 

@@ -6,11 +6,11 @@
 
 namespace turnd::server {
 
-Worker::Worker(SharedState& shared, size_t index)
+Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions)
     : index_(index),
       io_(std::make_unique<net::DatagramIo>()),
       relays_(base_, *io_, shared.reservations, shared.relay_plan),
-      turn_(turn::ServerDeps{shared.clock, relays_, shared.quota}, shared.policy) {
+      turn_(turn::ServerDeps{shared.clock, relays_, shared.quota, sessions}, shared.policy) {
   const config::Config& c = shared.config;
   for (const SocketAddress& ip : shared.listen_addresses) {
     try {
@@ -33,8 +33,9 @@ Worker::Worker(SharedState& shared, size_t index)
     }
   }
   heartbeat_.store(shared.clock.now().time_since_epoch().count());
-  expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this, &shared] {
+  expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this, &shared, sessions] {
     turn_.expire();
+    if (sessions != nullptr) sessions->retry_overflow();
     heartbeat_.store(shared.clock.now().time_since_epoch().count(), std::memory_order_relaxed);
   });
 }

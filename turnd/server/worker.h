@@ -13,6 +13,7 @@
 #include "turnd/net/relay_factory.h"
 #include "turnd/net/stream_listener.h"
 #include "turnd/net/udp_listener.h"
+#include "turnd/server/session_log_queue.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/turn/server.h"
 
@@ -21,7 +22,8 @@ namespace turnd::server {
 class Worker {
  public:
   // Binds every listener now, so start-up fails before any thread runs.
-  Worker(SharedState& shared, size_t index);
+  // `sessions` (may be null) receives the worker's allocation events.
+  Worker(SharedState& shared, size_t index, SessionLogQueue* sessions = nullptr);
   ~Worker();
 
   void start();          // runs the loop on its own thread

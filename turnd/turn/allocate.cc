@@ -150,12 +150,14 @@ void Server::handle_allocate(Request& r) noexcept {
   allocation->set_expires(deps_.clock.now() + Seconds(granted_lifetime(m, zero)));
   allocation->set_key(r.key, r.algorithm);
   allocation->set_additional_family_error(additional_error);
+  allocation->set_session(next_session_id(), deps_.clock.unix_seconds());
   Allocation& created = *allocation;
   allocations_.emplace(r.tuple, std::move(allocation));
   metrics_.allocations_created.add();
   metrics_.allocations_active.add();
   metrics_.allocations_by_transport[static_cast<size_t>(r.tuple.transport)].add();
   metrics_.active_by_transport[static_cast<size_t>(r.tuple.transport)].add();
+  if (deps_.sessions != nullptr) deps_.sessions->on_allocation_started(created);
   send_allocate_success(r, created);
 }
 

@@ -20,6 +20,14 @@ struct Permission {
   SteadyTime expires;
 };
 
+// What an allocation relayed, for its session log row.
+struct Traffic {
+  uint64_t bytes_from_client = 0;  // payload bytes relayed to peers
+  uint64_t packets_from_client = 0;
+  uint64_t bytes_to_client = 0;  // payload bytes relayed from peers
+  uint64_t packets_to_client = 0;
+};
+
 struct Channel {
   uint16_t number = 0;
   SocketAddress peer;  // IP and port
@@ -38,6 +46,18 @@ class Allocation {
   ClientLink& link() const noexcept { return *link_; }
   const std::string& username() const noexcept { return username_; }
   const stun::TransactionId& allocate_id() const noexcept { return allocate_id_; }
+
+  // The session log's identity of this allocation (a random UUID) and when it
+  // started (Unix seconds).
+  using SessionId = std::array<std::byte, 16>;
+  const SessionId& session_id() const noexcept { return session_id_; }
+  int64_t started_unix() const noexcept { return started_unix_; }
+  void set_session(const SessionId& id, int64_t started_unix) noexcept {
+    session_id_ = id;
+    started_unix_ = started_unix;
+  }
+  Traffic& traffic() noexcept { return traffic_; }
+  const Traffic& traffic() const noexcept { return traffic_; }
 
   // The key that authenticated the Allocate; later requests must use it too.
   void set_key(Bytes key, stun::MacAlgorithm algorithm) noexcept;
@@ -89,6 +109,9 @@ class Allocation {
   std::unique_ptr<ClientLink> link_;
   std::string username_;
   stun::TransactionId allocate_id_;
+  SessionId session_id_{};
+  int64_t started_unix_ = 0;
+  Traffic traffic_;
   std::array<std::byte, 32> key_{};
   size_t key_length_ = 0;
   stun::MacAlgorithm algorithm_{};

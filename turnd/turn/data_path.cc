@@ -29,6 +29,8 @@ void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payloa
   }
   metrics_.packets_to_peers.add();
   metrics_.bytes_to_peers.add(payload.size());
+  a.traffic().packets_from_client++;
+  a.traffic().bytes_from_client += payload.size();
 }
 
 // RFC 8656 §12.4: a ChannelData message from the client.
@@ -80,9 +82,11 @@ void Server::handle_send(const FiveTuple& tuple, const stun::MessageView& messag
   send_to_peer(*it->second, peer.address, payload.value, now);
 }
 
-void Server::count_from_peer(size_t bytes) noexcept {
+void Server::count_from_peer(Allocation& a, size_t bytes) noexcept {
   metrics_.packets_from_peers.add();
   metrics_.bytes_from_peers.add(bytes);
+  a.traffic().packets_to_client++;
+  a.traffic().bytes_to_client += bytes;
 }
 
 // RFC 8656 §10.3 and §12.5: a datagram from a peer to a relayed address.
@@ -110,7 +114,7 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
       std::memset(data.data() + data.size(), 0, padding);
       total += padding;
     }
-    count_from_peer(data.size());
+    count_from_peer(a, data.size());
     a.link().send(Bytes(start, total));
     return;
   }
@@ -126,7 +130,7 @@ void Server::on_peer_packet(void* context, const SocketAddress& peer, MutableByt
   b.reserve_in_place(stun::attr::kData, data.size());  // lands exactly on the payload
   if (policy_->options.fingerprint) b.add_fingerprint();
   if (!b.ok()) return;
-  count_from_peer(data.size());
+  count_from_peer(a, data.size());
   a.link().send(b.bytes());
 }
 

@@ -23,7 +23,7 @@ void Server::handle_refresh(Request& r) noexcept {
   bool zero = false;
   uint32_t lifetime = granted_lifetime(r.message, zero);
   if (zero) {
-    delete_allocation(r.tuple);
+    delete_allocation(r.tuple, EndReason::kClient);
     r.allocation = nullptr;
     lifetime = 0;
   } else {

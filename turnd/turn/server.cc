@@ -60,7 +60,7 @@ Server::Server(ServerDeps deps, PolicyPtr policy) : deps_(deps), policy_(std::mo
 }
 
 Server::~Server() {
-  for (auto& [tuple, allocation] : allocations_) forget(*allocation);
+  for (auto& [tuple, allocation] : allocations_) forget(*allocation, EndReason::kShutdown);
 }
 
 const Allocation* Server::find(const FiveTuple& tuple) const noexcept {
@@ -247,22 +247,23 @@ bool Server::authenticate(Request& r) noexcept {
   return false;
 }
 
-void Server::delete_allocation(const FiveTuple& tuple) noexcept {
+void Server::delete_allocation(const FiveTuple& tuple, EndReason reason) noexcept {
   auto it = allocations_.find(tuple);
   if (it == allocations_.end()) return;
-  forget(*it->second);
+  forget(*it->second, reason);
   allocations_.erase(it);
 }
 
 // Everything an allocation holds outside itself, given back before it goes.
-void Server::forget(const Allocation& a) noexcept {
+void Server::forget(const Allocation& a, EndReason reason) noexcept {
+  if (deps_.sessions != nullptr) deps_.sessions->on_allocation_ended(a, reason);
   deps_.quota.release(a.username());
   metrics_.allocations_active.sub();
   metrics_.active_by_transport[static_cast<size_t>(a.tuple().transport)].sub();
 }
 
 void Server::on_link_closed(const FiveTuple& tuple) noexcept {
-  delete_allocation(tuple);
+  delete_allocation(tuple, EndReason::kConnectionClosed);
 }
 
 void Server::expire() noexcept {
@@ -273,13 +274,25 @@ void Server::expire() noexcept {
       metrics_.allocations_expired.add();
       // RFC 8656 §5: over TCP/TLS the connection belongs to the allocation.
       if (is_stream(a.tuple().transport)) a.link().close();
-      forget(a);
+      forget(a, EndReason::kExpired);
       it = allocations_.erase(it);
     } else {
       a.expire(now);
       ++it;
     }
   }
+}
+
+// A version 4 UUID (RFC 9562 §5.4) from OpenSSL's per-thread generator.
+Allocation::SessionId Server::next_session_id() noexcept {
+  Allocation::SessionId id;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(id.data()), static_cast<int>(id.size())) != 1) {
+    next_transaction_id(std::span<std::byte>(id.data(), 8));  // never expected; still unique enough
+    next_transaction_id(std::span<std::byte>(id.data() + 8, 8));
+  }
+  id[6] = (id[6] & std::byte{0x0F}) | std::byte{0x40};
+  id[8] = (id[8] & std::byte{0x3F}) | std::byte{0x80};
+  return id;
 }
 
 void Server::next_transaction_id(std::span<std::byte> out) noexcept {

@@ -26,6 +26,7 @@
 #include "turnd/turn/peer_policy.h"
 #include "turnd/turn/policy.h"
 #include "turnd/turn/quota.h"
+#include "turnd/turn/session_observer.h"
 
 namespace turnd::turn {
 
@@ -34,6 +35,7 @@ struct ServerDeps {
   const Clock& clock;
   RelayFactory& relays;
   Quota& quota;
+  SessionObserver* sessions = nullptr;  // null: no session log
 };
 
 class Server final : public RelaySink, public ClientPacketHandler {
@@ -101,11 +103,12 @@ class Server final : public RelaySink, public ClientPacketHandler {
   uint32_t granted_lifetime(const stun::MessageView& m, bool& zero_requested) const noexcept;
   bool peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept;
 
-  void delete_allocation(const FiveTuple& tuple) noexcept;
-  void forget(const Allocation& a) noexcept;
+  void delete_allocation(const FiveTuple& tuple, EndReason reason) noexcept;
+  void forget(const Allocation& a, EndReason reason) noexcept;
+  Allocation::SessionId next_session_id() noexcept;
   void send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payload,
                     SteadyTime now) noexcept;
-  void count_from_peer(size_t bytes) noexcept;
+  void count_from_peer(Allocation& a, size_t bytes) noexcept;
   void next_transaction_id(std::span<std::byte> out) noexcept;
 
   ServerDeps deps_;

@@ -301,11 +301,11 @@ TEST(ConfigCoturn, IgnoredKeysWarn) {
   Config c = parse_text(
       "no-cli\ncli-ip=127.0.0.1\ncli-port=5766\ncli-password=x\nno-tlsv1\nno-tlsv1_1\nno-dtls\n"
       "dtls-listening-port=5350\nsimple-log\nnew-log-timestamp\nlog-binding\nsyslog\nmobility\n"
-      "server-name=turn.example.org\ncheck-origin-consistency\nproc-user=turnd\nproc-group=turnd\n"
+      "check-origin-consistency\nproc-user=turnd\nproc-group=turnd\n"
       "no-rfc5780\nno-stun-backward-compatibility\nresponse-origin-only-with-rfc5780\n"
       "secure-stun\nrealm=r\nlt-cred-mech\n",
       "turnd.conf");
-  ASSERT_EQ(c.warnings.size(), 21u);
+  ASSERT_EQ(c.warnings.size(), 20u);
   EXPECT_EQ(c.warnings[0], "turnd.conf:1: no-cli: ignored: turnd has no telnet CLI");
   EXPECT_EQ(c.warnings[1], "turnd.conf:2: cli-ip: ignored: turnd has no telnet CLI");
 }

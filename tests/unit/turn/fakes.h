@@ -232,6 +232,7 @@ struct HarnessConfig {
   uint32_t user_quota = 0;
   bool ipv6 = false;
   ServerOptions server;
+  SessionObserver* sessions = nullptr;
 };
 
 inline const std::map<std::string, std::string>& test_users() {
@@ -259,7 +260,7 @@ class Harness {
             clock, make_auth_options(config), config.nonce_lifetime,
             std::array<std::byte, 32>{std::byte{42}}, config.policy, config.server)),
         quota(config.total_quota, config.user_quota),
-        server(ServerDeps{clock, relays, quota}, snapshot) {
+        server(ServerDeps{clock, relays, quota, config.sessions}, snapshot) {
     relays.ipv6 = config.ipv6;
   }
   Harness(const Harness&) = delete;
