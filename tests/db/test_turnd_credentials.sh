@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # turnd with database=: it applies the migrations at start, and serves TURN
 # users and REST secrets kept in PostgreSQL (turnctl's or coturn's tables) next
-# to those of the config file; a reload (SIGHUP) picks up new ones. Without a
-# reachable database it still serves the config file's credentials.
+# to those of the config file; changes reach it through LISTEN/NOTIFY within a
+# moment, and a reload (SIGHUP) re-reads them too. Without a reachable
+# database it still serves the config file's credentials.
 # Run by ctest through run_with_cluster.sh (TURND_TEST_DATABASE_URL).
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
 : "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
@@ -18,11 +19,33 @@ stun file-user allocate "${RAW[@]}" --user filer --password file-pass
 
 "$TURNCTL_BIN" --database="$URL" user add dbuser --realm example.org --password db-pass >/dev/null
 "$TURNCTL_BIN" --database="$URL" secret add --realm example.org db-secret >/dev/null
-stun not-yet allocate "${RAW[@]}" --user dbuser --password db-pass --expect 401
+# The database's change notification reaches turnd: no SIGHUP needed.
+for _ in $(seq 50); do
+  grep -q '1 TURN users and 1 REST secrets' "$SERVER_LOG" && break
+  sleep 0.1
+done
+grep -q '1 TURN users and 1 REST secrets' "$SERVER_LOG" || fail "no reload after NOTIFY"
+stun db-user allocate "${RAW[@]}" --user dbuser --password db-pass
+
+"$TURNCTL_BIN" --database="$URL" user add notified --realm example.org --password n-pass >/dev/null
+for _ in $(seq 50); do
+  grep -q '2 TURN users and 1 REST secrets' "$SERVER_LOG" && break
+  sleep 0.1
+done
+grep -q '2 TURN users and 1 REST secrets' "$SERVER_LOG" || fail "no reload after NOTIFY"
+stun notified allocate "${RAW[@]}" --user notified --password n-pass
+"$TURNCTL_BIN" --database="$URL" user delete notified --realm example.org >/dev/null
+for _ in $(seq 50); do
+  grep -q '1 TURN users and 1 REST secrets' <(tail -n 3 "$SERVER_LOG") && break
+  sleep 0.1
+done
+stun deleted allocate "${RAW[@]}" --user notified --password n-pass --expect 401
+pass "users added and deleted with turnctl take effect without a reload"
+loads=$(grep -c 'loaded from the database' "$SERVER_LOG")
 kill -HUP "$SERVER_PID"
 sleep 0.5
-grep -q '1 TURN users and 1 REST secrets' "$SERVER_LOG" || fail "reload did not read the database"
-stun db-user allocate "${RAW[@]}" --user dbuser --password db-pass
+[ "$(grep -c 'loaded from the database' "$SERVER_LOG")" -gt "$loads" ] ||
+  fail "SIGHUP did not re-read the database"
 rest_credential db-secret carol 3600
 stun db-secret allocate "${RAW[@]}" --user "$REST_USER" --password "$REST_PASS"
 rest_credential file-secret carol 3600

@@ -87,6 +87,11 @@ class Supervisor {
              const SessionLogWriter* session_log, ConfigLoader loader)
       : shared_(shared), workers_(workers), session_log_(session_log), loader_(std::move(loader)) {}
 
+  // Any thread: the store says these tables changed (or "reconnected").
+  void post_store_change(const std::vector<std::string>& tables) {
+    loop_.post([this, tables] { store_changed(tables); });
+  }
+
   void run() {
     auto on_term = net::Event::signal(loop_, SIGTERM, [this] { shutdown(); });
     auto on_int = net::Event::signal(loop_, SIGINT, [this] { shutdown(); });
@@ -152,6 +157,20 @@ class Supervisor {
       LOG_ERROR("main", "reload refused, the running configuration stays: %s", e.what());
     }
     notifier_.ready();
+  }
+
+  // TURN users or REST secrets changed in the database (turnctl, turnadmin):
+  // the workers get them without a restart or a SIGHUP.
+  void store_changed(const std::vector<std::string>& tables) {
+    bool credentials = false;
+    for (const std::string& t : tables) {
+      credentials |= t == "turnusers_lt" || t == "turn_secret" || t == "reconnected";
+    }
+    if (!credentials) return;
+    shared_.refresh_stored(shared_.config);
+    turn::PolicyPtr policy = shared_.make_policy(shared_.config);
+    for (auto& w : workers_) w->reload(policy, nullptr);
+    shared_.policy = policy;
   }
 
   net::HttpResponse metrics() const {
@@ -243,11 +262,16 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   }
 
   PidFile pid(shared->config.pidfile);
-  if (session_log) session_log->start();
+  Supervisor supervisor(*shared, workers, session_log.get(), std::move(reload));
+  if (session_log) {
+    session_log->set_change_handler(
+        [&supervisor](const std::vector<std::string>& tables) { supervisor.post_store_change(tables); });
+    session_log->start();
+  }
   for (auto& w : workers) w->start();
   log_startup(*shared, count);
   LOG_INFO("main", "ready");
-  Supervisor(*shared, workers, session_log.get(), std::move(reload)).run();
+  supervisor.run();
   for (auto& w : workers) w->join();
   workers.clear();  // the allocations still open end here, as 'shutdown'
   if (session_log) session_log->stop();

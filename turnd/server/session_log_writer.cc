@@ -158,6 +158,9 @@ void SessionLogWriter::run() {
     }
     collect(false);
     if (ensure_connected()) {
+      poll_changes();
+    }
+    if (database_) {
       if (!recovered_) after_connect();
       if (recovered_ && (!journal_ || replay(*journal_, journal_has_rows_)) && write_memory()) {
         daily_maintenance();
@@ -207,6 +210,7 @@ bool SessionLogWriter::ensure_connected() {
   if (now < next_connect_) return false;
   try {
     database_.emplace(with_connect_timeout(settings_.database_url), "turnd-sessionlog");
+    if (on_change_) feed_.emplace(*database_);
   } catch (const db::Error& e) {
     lose_connection(e.what());
     return false;
@@ -217,12 +221,14 @@ bool SessionLogWriter::ensure_connected() {
   if (was_down) {
     LOG_INFO("sessionlog", "database reachable again: writing %zu row(s) from memory%s",
              memory_.size(), journal_has_rows_ ? " and the journal" : "");
+    if (on_change_) on_change_({"reconnected"});  // changes made meanwhile were not heard
   }
   return true;
 }
 
 void SessionLogWriter::lose_connection(const std::string& why) {
   bool was_up = stats_.database_up || stats_.outages == 0;
+  feed_.reset();
   database_.reset();
   stats_.database_up = false;
   {
@@ -393,6 +399,16 @@ void SessionLogWriter::stamp_alive() {
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);
   if (ok) ::rename(tmp.c_str(), file.c_str());
+}
+
+void SessionLogWriter::poll_changes() {
+  if (!feed_) return;
+  try {
+    std::vector<std::string> tables = feed_->poll();
+    if (!tables.empty()) on_change_(tables);
+  } catch (const db::Error& e) {
+    lose_connection(e.what());
+  }
 }
 
 void SessionLogWriter::update_gauges() {

@@ -10,7 +10,11 @@
 // At the first connection, before it writes anything of its own, it replays
 // the journal earlier runs left, closes the sessions they left open (end
 // reason 'crash', at the last time they were seen alive), and purges logs older than the
-// retention (then once a day). stop() — after the workers have stopped and
+// retention (then once a day). Its connection also LISTENs to the store's
+// change notifications (rooms, TURN users, REST secrets changed by turnctl or
+// coturn's turnadmin) and hands them to the change handler — and says
+// "reconnected" after an outage, when notifications may have been missed.
+// stop() — after the workers have stopped and
 // reported their last sessions as 'shutdown' — writes what it can within a
 // deadline and journals the rest.
 #pragma once
@@ -19,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -28,6 +33,7 @@
 #include <vector>
 
 #include "db/allocation_log.h"
+#include "db/change_feed.h"
 #include "db/database.h"
 #include "turnd/common/clock.h"
 #include "turnd/server/pseudonymizer.h"
@@ -71,6 +77,10 @@ class SessionLogWriter {
                    std::vector<SessionLogQueue*> queues);
   ~SessionLogWriter();
 
+  // Called on this thread with the changed tables; set before start().
+  using ChangeHandler = std::function<void(const std::vector<std::string>& tables)>;
+  void set_change_handler(ChangeHandler handler) { on_change_ = std::move(handler); }
+
   void start();
   // Call after every producer has stopped (workers joined and destroyed).
   void stop(std::chrono::seconds deadline = std::chrono::seconds(10));
@@ -96,6 +106,7 @@ class SessionLogWriter {
   void daily_maintenance();
   void stamp_alive();
   void update_gauges();
+  void poll_changes();
 
   SessionLogSettings settings_;
   const Clock& clock_;
@@ -105,6 +116,8 @@ class SessionLogWriter {
   std::optional<SessionJournal> previous_journal_;  // what earlier runs left
   bool previous_has_rows_ = false;
   std::optional<db::Database> database_;
+  std::optional<db::ChangeFeed> feed_;  // on database_, destroyed first
+  ChangeHandler on_change_;
   std::deque<db::AllocationRow> memory_;
   bool journal_has_rows_ = false;
   bool recovered_ = false;                 // journal replayed and crash close-out done
