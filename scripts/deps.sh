@@ -16,7 +16,8 @@ packages=(
   iproute2 procps psmisc python3
   systemd strace    # systemd-analyze/-sysusers/-tmpfiles, strace: tests of systemd/ and make install
   postgresql        # throwaway clusters for the db tests (initdb, pg_ctl)
-  libsrtp2-dev libwebsockets-dev  # the SFU (sfu/): SRTP, HTTPS+WSS signalling
+  libsrtp2-dev libwebsockets-dev nlohmann-json3-dev  # the SFU (sfu/): SRTP, HTTPS+WSS, JSON
+  chromium python3-websockets  # the SFU end to end: real WebRTC in headless Chromium, a WSS client
 )
 
 missing=()
