@@ -5,9 +5,13 @@
 #include "tests/unit/hex.h"
 #include "turnd/auth/keys.h"
 #include "turnd/stun/attr/error_code.h"
+#include "turnd/stun/attr/ice_controlled.h"
+#include "turnd/stun/attr/ice_controlling.h"
 #include "turnd/stun/attr/nonce.h"
+#include "turnd/stun/attr/priority.h"
 #include "turnd/stun/attr/realm.h"
 #include "turnd/stun/attr/software.h"
+#include "turnd/stun/attr/use_candidate.h"
 #include "turnd/stun/attr/username.h"
 #include "turnd/stun/attr/xor_mapped_address.h"
 #include "turnd/stun/integrity.h"
@@ -74,6 +78,22 @@ TEST(Rfc5769, SampleRequestShortTerm) {
   EXPECT_TRUE(verify_fingerprint(m));
   EXPECT_TRUE(verify_integrity(mac, m, as_bytes(kShortTermPassword)));
   EXPECT_FALSE(verify_integrity(mac, m, as_bytes("wrong password")));
+}
+
+// The sample request is an ICE connectivity check from a controlled agent:
+// PRIORITY and ICE-CONTROLLED, no USE-CANDIDATE, no ICE-CONTROLLING.
+TEST(Rfc5769, SampleRequestIceAttributes) {
+  MessageView m = parse_ok(kRequest);
+  Priority priority;
+  ASSERT_EQ(Priority::get_from(m, priority), DecodeStatus::kOk);
+  EXPECT_EQ(priority.value, 0x6E0001FFu);
+  IceControlled controlled;
+  ASSERT_EQ(IceControlled::get_from(m, controlled), DecodeStatus::kOk);
+  EXPECT_EQ(controlled.tie_breaker, 0x932FF9B151263B36ull);
+  IceControlling controlling;
+  EXPECT_EQ(IceControlling::get_from(m, controlling), DecodeStatus::kAbsent);
+  UseCandidate use;
+  EXPECT_EQ(UseCandidate::get_from(m, use), DecodeStatus::kAbsent);
 }
 
 TEST(Rfc5769, SampleResponseIPv4) {

@@ -1,0 +1,77 @@
+#include "sfu/router/media_endpoint.h"
+
+namespace turnd::sfu::router {
+
+void MediaEndpoint::add(transport::WebRtcTransport& t) {
+  registry_.add(t.ice());
+  by_agent_[&t.ice()] = &t;
+}
+
+void MediaEndpoint::remove(transport::WebRtcTransport& t) noexcept {
+  t.ice().for_each_path([this](const ice::Path& p) { forget_link(p); });
+  registry_.remove(t.ice());
+  by_agent_.erase(&t.ice());
+}
+
+uint32_t MediaEndpoint::socket_id(const turn::FiveTuple& tuple) noexcept {
+  for (size_t i = 0; i < sockets_.size(); ++i) {
+    if (sockets_[i].first == tuple.server && sockets_[i].second == tuple.transport) {
+      return static_cast<uint32_t>(i);
+    }
+  }
+  try {
+    sockets_.emplace_back(tuple.server, tuple.transport);  // once per local socket
+  } catch (const std::bad_alloc&) {
+    return 0;
+  }
+  return static_cast<uint32_t>(sockets_.size() - 1);
+}
+
+void MediaEndpoint::on_client_packet(const turn::FiveTuple& tuple, turn::ClientLink& link,
+                                     MutableBytes data) noexcept {
+  if (data.empty()) return;
+  ice::Path path{tuple.client, socket_id(tuple)};
+  if (static_cast<uint8_t>(data[0]) <= 3) {  // RFC 7983: STUN
+    counters_.stun_in.add();
+    ice::IceRegistry::Dispatch d = registry_.handle_stun(data, path, reply_);
+    if (d.agent == nullptr) return;
+    if (d.outcome.reply_size != 0) {
+      link.send(Bytes(reply_.data(), d.outcome.reply_size));
+      counters_.stun_replies.add();
+    }
+    if (d.outcome.forgotten) forget_link(*d.outcome.forgotten);
+    if (d.outcome.new_path && links_.find(path) == links_.end()) {
+      try {
+        links_.emplace(path, link.retain());  // once per path, not per packet
+      } catch (const std::bad_alloc&) {
+      }
+    }
+    auto it = by_agent_.find(d.agent);
+    if (it != by_agent_.end()) it->second->after_stun(d.outcome);
+    return;
+  }
+  ice::IceAgent* agent = registry_.find(path);
+  auto it = agent == nullptr ? by_agent_.end() : by_agent_.find(agent);
+  if (it == by_agent_.end()) {
+    counters_.unknown_source.add();
+    return;
+  }
+  it->second->on_datagram(path, data, 0);
+}
+
+void MediaEndpoint::on_link_closed(const turn::FiveTuple& tuple) noexcept {
+  forget_link({tuple.client, socket_id(tuple)});
+}
+
+void MediaEndpoint::send(const ice::Path& path, Bytes packet) noexcept {
+  auto it = links_.find(path);
+  if (it == links_.end()) return;
+  it->second->send(packet);
+  counters_.sent.add();
+}
+
+void MediaEndpoint::forget_link(const ice::Path& path) noexcept {
+  links_.erase(path);
+}
+
+}  // namespace turnd::sfu::router

@@ -1,0 +1,63 @@
+// MediaEndpoint: the SFU's side of its media sockets. Every participant's
+// PeerConnections share the same UDP port (and later the ICE-TCP port and
+// in-process TURN allocations); this class demultiplexes what arrives there:
+//
+//   STUN       -> IceRegistry (by USERNAME's local ufrag) -> that transport's agent
+//   otherwise  -> IceRegistry (by path: a 5-tuple a valid check came from)
+//                 -> WebRtcTransport::on_datagram (DTLS, SRTP)
+//
+// and is the transports' PacketOut: a packet for a path leaves through the
+// link (socket) the path's first valid check arrived on. Media thread only.
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+
+#include "sfu/ice/ice_registry.h"
+#include "sfu/transport/webrtc_transport.h"
+#include "turnd/common/counter.h"
+#include "turnd/turn/io.h"
+
+namespace turnd::sfu::router {
+
+struct EndpointCounters {
+  Counter stun_in;
+  Counter stun_replies;
+  Counter unknown_source;  // not STUN and from no known path: dropped
+  Counter sent;
+};
+
+class MediaEndpoint final : public turn::ClientPacketHandler, public transport::PacketOut {
+ public:
+  MediaEndpoint() = default;
+
+  // Control plane: a transport becomes reachable by its ICE ufrag / forgotten.
+  void add(transport::WebRtcTransport& t);
+  void remove(transport::WebRtcTransport& t) noexcept;
+
+  // turn::ClientPacketHandler: a datagram on one of the SFU's sockets.
+  void on_client_packet(const turn::FiveTuple& tuple, turn::ClientLink& link,
+                        MutableBytes data) noexcept override;
+  void on_link_closed(const turn::FiveTuple& tuple) noexcept override;
+  bool has_allocation(const turn::FiveTuple&) const noexcept override { return false; }
+
+  // transport::PacketOut
+  void send(const ice::Path& path, Bytes packet) noexcept override;
+
+  const EndpointCounters& counters() const noexcept { return counters_; }
+  size_t transport_count() const noexcept { return by_agent_.size(); }
+
+ private:
+  // A socket number per (local address, transport) the packets arrived on.
+  uint32_t socket_id(const turn::FiveTuple& tuple) noexcept;
+  void forget_link(const ice::Path& path) noexcept;
+
+  ice::IceRegistry registry_;
+  std::unordered_map<const ice::IceAgent*, transport::WebRtcTransport*> by_agent_;
+  std::unordered_map<ice::Path, std::unique_ptr<turn::ClientLink>, ice::PathHash> links_;
+  std::vector<std::pair<SocketAddress, turn::ClientTransport>> sockets_;
+  std::array<std::byte, 1280> reply_{};
+  EndpointCounters counters_;
+};
+
+}  // namespace turnd::sfu::router

@@ -1,0 +1,11 @@
+// ICE-CONTROLLED (RFC 8445 §7.1.3, §16.1): the sender believes it is in the
+// controlled role; the value is its tie-breaker.
+#pragma once
+
+#include "turnd/stun/attr/tie_breaker.h"
+
+namespace turnd::stun {
+
+using IceControlled = TieBreakerAttribute<attr::kIceControlled>;
+
+}  // namespace turnd::stun
