@@ -3,6 +3,8 @@
 // including an outage, where rows go to the journal and arrive exactly once
 // when the database is back.
 #include "db/allocation_log.h"
+#include "db/participation_log.h"
+#include "db/rooms.h"
 
 #include <unistd.h>
 
@@ -105,6 +107,39 @@ TEST_F(AllocationLogTest, CrashCloseOutTouchesOnlyTheNodesOpenRows) {
   EXPECT_EQ(count("ended_at IS NULL"), 1);  // n2's
   EXPECT_EQ(count("end_reason = 'expired'"), 1);
   EXPECT_EQ(close_crashed_allocations(db(), "n1", now_ - 300), 0);
+}
+
+TEST_F(AllocationLogTest, VisitsAreUpsertedAndADeletedRoomLeavesNull) {
+  Room room = create_room(db(), {"team", "Team", std::nullopt, std::nullopt, false});
+  ParticipationRow join;
+  join.event_id = kId1;
+  join.joined_at = now_ - 120;
+  join.node = "n1";
+  join.room_id = room.id;
+  join.participant_hash = "00112233445566778899aabbccddeeff";
+  join.client_prefix = "198.51.100.0/24";
+  ParticipationRow left = join;
+  left.left_at = now_;
+  left.end_reason = "left";
+  left.media_sent = {"audio", "video", "screen"};
+  left.bytes_from_participant = 5000;
+  write_participation_rows(db(), std::span(&join, 1));
+  std::vector<ParticipationRow> both = {join, left};
+  write_participation_rows(db(), both);
+  write_participation_rows(db(), both);  // replayed
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log"), 1);
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'left' "
+                            "AND media_sent = '{audio,video,screen}' AND room_id = " +
+                            std::to_string(room.id) + " AND bytes_from_participant = 5000"),
+            1);
+
+  ParticipationRow orphan = join;
+  orphan.event_id = kId2;
+  orphan.room_id = room.id + 1000;  // deleted meanwhile
+  write_participation_rows(db(), std::span(&orphan, 1));
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE room_id IS NULL"), 1);
+  EXPECT_EQ(close_crashed_participations(db(), "n1", now_), 1);
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'crash'"), 1);
 }
 
 // --- the writer --------------------------------------------------------------
@@ -231,6 +266,31 @@ TEST_F(SessionLogWriterTest, AnOutageGoesToTheJournalAndIsWrittenExactlyOnceLate
   EXPECT_EQ(count("end_reason = 'crash'"), kAllocations / 2);
   EXPECT_EQ(up.stats().closed_after_crash, static_cast<uint64_t>(kAllocations / 2));
   EXPECT_EQ(count("ended_at IS NULL"), 1);  // this run's own session is spared
+}
+
+TEST_F(SessionLogWriterTest, VisitsGoThroughTheSameWriterPseudonymised) {
+  Room room = create_room(db(), {"team", "Team", std::nullopt, std::nullopt, false});
+  server::SessionLogQueue sfu(clock_);
+  server::SessionLogWriter writer(settings(url()), clock_, {&sfu});
+  writer.start();
+  server::ParticipationEvent e;
+  e.id[0] = std::byte{1};
+  e.id[6] = std::byte{0x40};
+  e.id[8] = std::byte{0x80};
+  e.room_id = room.id;
+  e.name = "Alice Example";
+  e.client = *SocketAddress::parse("198.51.100.23:50000");
+  e.joined_at = clock_.unix_seconds();
+  sfu.on_participation(e);
+  e.left_at = e.joined_at;
+  e.end_reason = "kicked";
+  e.media_sent = {"audio"};
+  sfu.on_participation(e);
+  writer.stop();
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'kicked' "
+                            "AND client_prefix = '198.51.100.0/24' AND length(participant_hash) = 16 "
+                            "AND length(client_hash) = 16 AND node = 'node-a'"),
+            1);
 }
 
 TEST_F(SessionLogWriterTest, WithoutAJournalAnOutageBeyondMemoryIsUnhealthy) {

@@ -135,6 +135,6 @@ done
   fail "the session of the killed turnd was not closed as crashed"
 [ "$(psql_value "SELECT count(*) FROM allocation_log WHERE ended_at IS NULL")" = 0 ] ||
   fail "a session is still open after the restart"
-grep -q "closed 1 allocation(s) that an earlier run of node e2e-node left open" "$SERVER_LOG" ||
+grep -q "closed 1 allocation(s) and 0 conference visit(s) that an earlier run of node e2e-node left open" "$SERVER_LOG" ||
   fail "the close-out is not logged"
 pass "after a crash the next start closes the open session with end reason crash"

@@ -154,4 +154,10 @@ std::string Pseudonymizer::user_hash(std::string_view realm, std::string_view us
   return keyed_hash("user", realm, user);
 }
 
+std::string Pseudonymizer::participant_hash(std::string_view name, int64_t now) {
+  if (!hash_users_ || name.empty()) return {};
+  ensure_key(now);
+  return keyed_hash("participant", name, {});
+}
+
 }  // namespace turnd::server

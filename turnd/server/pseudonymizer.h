@@ -36,6 +36,8 @@ class Pseudonymizer {
   // A REST-API name ("1700000000:alice") is hashed without its expiry, so one
   // person's credentials of a period share a pseudonym.
   std::string user_hash(std::string_view realm, std::string_view user, int64_t now);
+  // A conference participant's display name (session-log-user decides too).
+  std::string participant_hash(std::string_view name, int64_t now);
 
   int64_t period_start() const noexcept { return period_start_; }
 

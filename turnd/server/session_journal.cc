@@ -43,11 +43,18 @@ bool parse_int(std::string_view text, Int& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-constexpr size_t kFields = 17;  // "A1" and 16 columns
+std::vector<std::string_view> split_tabs(std::string_view line) {
+  std::vector<std::string_view> f;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    f.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
+    if (tab == std::string_view::npos) return f;
+    start = tab + 1;
+  }
+}
 
-}  // namespace
-
-std::string journal_line(const db::AllocationRow& r) {
+std::string allocation_line(const db::AllocationRow& r) {
   std::string out = "A1";
   append_field(out, r.event_id);
   append_field(out, std::to_string(r.started_at));
@@ -68,16 +75,28 @@ std::string journal_line(const db::AllocationRow& r) {
   return out;
 }
 
-std::optional<db::AllocationRow> parse_journal_line(std::string_view line) {
-  std::vector<std::string_view> f;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    f.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
-    if (tab == std::string_view::npos) break;
-    start = tab + 1;
-  }
-  if (f.size() != kFields || f[0] != "A1") return std::nullopt;
+std::string participation_line(const db::ParticipationRow& r) {
+  std::string out = "P1";
+  append_field(out, r.event_id);
+  append_field(out, std::to_string(r.joined_at));
+  append_field(out, r.left_at ? std::to_string(*r.left_at) : "");
+  append_field(out, r.node);
+  append_field(out, r.room_id ? std::to_string(*r.room_id) : "");
+  append_field(out, r.participant_hash);
+  append_field(out, r.client_prefix);
+  append_field(out, r.client_hash);
+  append_field(out, r.moderator ? "1" : "0");
+  std::string media;
+  for (const std::string& m : r.media_sent) media += (media.empty() ? "" : ",") + m;
+  append_field(out, media);
+  append_field(out, std::to_string(r.bytes_from_participant));
+  append_field(out, std::to_string(r.bytes_to_participant));
+  append_field(out, r.end_reason);
+  return out;
+}
+
+std::optional<SessionRow> parse_allocation(const std::vector<std::string_view>& f) {
+  if (f.size() != 17) return std::nullopt;
   db::AllocationRow r;
   r.event_id = unescape(f[1]);
   if (!parse_int(f[2], r.started_at)) return std::nullopt;
@@ -103,10 +122,60 @@ std::optional<db::AllocationRow> parse_journal_line(std::string_view line) {
   return r;
 }
 
-bool SessionJournal::append(std::span<const db::AllocationRow> rows) {
+std::optional<SessionRow> parse_participation(const std::vector<std::string_view>& f) {
+  if (f.size() != 14) return std::nullopt;
+  db::ParticipationRow r;
+  r.event_id = unescape(f[1]);
+  if (!parse_int(f[2], r.joined_at)) return std::nullopt;
+  if (!f[3].empty()) {
+    int64_t left = 0;
+    if (!parse_int(f[3], left)) return std::nullopt;
+    r.left_at = left;
+  }
+  r.node = unescape(f[4]);
+  if (!f[5].empty()) {
+    int64_t room = 0;
+    if (!parse_int(f[5], room)) return std::nullopt;
+    r.room_id = room;
+  }
+  r.participant_hash = unescape(f[6]);
+  r.client_prefix = unescape(f[7]);
+  r.client_hash = unescape(f[8]);
+  if (f[9] != "0" && f[9] != "1") return std::nullopt;
+  r.moderator = f[9] == "1";
+  std::string media = unescape(f[10]);
+  for (size_t start = 0; start < media.size();) {
+    size_t comma = media.find(',', start);
+    if (comma == std::string::npos) comma = media.size();
+    r.media_sent.push_back(media.substr(start, comma - start));
+    start = comma + 1;
+  }
+  if (!parse_int(f[11], r.bytes_from_participant) || !parse_int(f[12], r.bytes_to_participant)) {
+    return std::nullopt;
+  }
+  r.end_reason = unescape(f[13]);
+  if (r.event_id.empty() || r.left_at.has_value() == r.end_reason.empty()) return std::nullopt;
+  return r;
+}
+
+}  // namespace
+
+std::string journal_line(const SessionRow& row) {
+  if (const auto* a = std::get_if<db::AllocationRow>(&row)) return allocation_line(*a);
+  return participation_line(std::get<db::ParticipationRow>(row));
+}
+
+std::optional<SessionRow> parse_journal_line(std::string_view line) {
+  std::vector<std::string_view> f = split_tabs(line);
+  if (f[0] == "A1") return parse_allocation(f);
+  if (f[0] == "P1") return parse_participation(f);
+  return std::nullopt;
+}
+
+bool SessionJournal::append(std::span<const SessionRow> rows) {
   if (rows.empty()) return true;
   std::string text;
-  for (const db::AllocationRow& r : rows) text += journal_line(r) + "\n";
+  for (const SessionRow& r : rows) text += journal_line(r) + "\n";
   std::error_code ec;
   std::filesystem::create_directories(file_.parent_path(), ec);
   int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -126,8 +195,8 @@ bool SessionJournal::append(std::span<const db::AllocationRow> rows) {
   return ok;
 }
 
-std::vector<db::AllocationRow> SessionJournal::read_all(size_t* unreadable) const {
-  std::vector<db::AllocationRow> rows;
+std::vector<SessionRow> SessionJournal::read_all(size_t* unreadable) const {
+  std::vector<SessionRow> rows;
   size_t bad = 0;
   std::ifstream in(file_, std::ios::binary);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

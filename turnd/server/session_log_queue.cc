@@ -33,7 +33,11 @@ void SessionLogQueue::on_allocation_ended(const turn::Allocation& a,
   }
 }
 
-void SessionLogQueue::push(AllocationEvent event) noexcept {
+void SessionLogQueue::on_participation(ParticipationEvent event) noexcept {
+  push(std::move(event));
+}
+
+void SessionLogQueue::push(SessionEvent event) noexcept {
   retry_overflow();
   if (overflow_.empty() && ring_.push(event)) return;
   try {
@@ -50,10 +54,10 @@ void SessionLogQueue::retry_overflow() noexcept {
   }
 }
 
-std::optional<AllocationEvent> SessionLogQueue::pop_after_producer_stopped() {
+std::optional<SessionEvent> SessionLogQueue::pop_after_producer_stopped() {
   if (auto e = ring_.pop()) return e;
   if (overflow_.empty()) return std::nullopt;
-  AllocationEvent e = std::move(overflow_.front());
+  SessionEvent e = std::move(overflow_.front());
   overflow_.pop_front();
   overflow_size_.sub();
   return e;

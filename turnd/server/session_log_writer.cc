@@ -19,7 +19,7 @@ constexpr size_t kHardLimitFactor = 10;     // memory may grow this far when the
 constexpr auto kMaintenanceEvery = std::chrono::hours(24);
 constexpr auto kStampEvery = std::chrono::seconds(15);
 
-std::string uuid_text(const turn::Allocation::SessionId& id) {
+std::string uuid_text(const std::array<std::byte, 16>& id) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (size_t i = 0; i < id.size(); ++i) {
@@ -43,6 +43,33 @@ std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "turnd";
   return name;
+}
+
+int64_t started_at(const SessionRow& r) {
+  if (const auto* a = std::get_if<db::AllocationRow>(&r)) return a->started_at;
+  return std::get<db::ParticipationRow>(r).joined_at;
+}
+
+const std::string& event_id(const SessionRow& r) {
+  if (const auto* a = std::get_if<db::AllocationRow>(&r)) return a->event_id;
+  return std::get<db::ParticipationRow>(r).event_id;
+}
+
+// Allocation rows and participation rows of a batch, each kind in one
+// transaction; a failure in the second leaves the first written, which a
+// replay writes again harmlessly.
+void write_both(db::Database& database, std::span<const SessionRow> rows) {
+  std::vector<db::AllocationRow> allocations;
+  std::vector<db::ParticipationRow> participations;
+  for (const SessionRow& r : rows) {
+    if (const auto* a = std::get_if<db::AllocationRow>(&r)) {
+      allocations.push_back(*a);
+    } else {
+      participations.push_back(std::get<db::ParticipationRow>(r));
+    }
+  }
+  db::write_allocation_rows(database, allocations);
+  db::write_participation_rows(database, participations);
 }
 
 int64_t read_stamp(const std::filesystem::path& file) {
@@ -83,7 +110,7 @@ SessionLogWriter::SessionLogWriter(SessionLogSettings settings, const Clock& clo
   // Earlier runs' rows go first and apart from this run's, so that closing
   // their open sessions as crashed can never touch one of this run.
   if (!journal_->empty()) {
-    std::vector<db::AllocationRow> rows = journal_->read_all();
+    std::vector<SessionRow> rows = journal_->read_all();
     if (previous_journal_->append(rows)) journal_->clear();
   }
   journal_has_rows_ = !journal_->empty();
@@ -175,12 +202,12 @@ void SessionLogWriter::run() {
 void SessionLogWriter::collect(bool producers_stopped) {
   for (SessionLogQueue* q : queues_) {
     while (auto e = producers_stopped ? q->pop_after_producer_stopped() : q->pop()) {
-      memory_.push_back(to_row(*e));
+      memory_.push_back(std::visit([this](const auto& event) { return to_row(event); }, *e));
     }
   }
 }
 
-db::AllocationRow SessionLogWriter::to_row(const AllocationEvent& e) {
+SessionRow SessionLogWriter::to_row(const AllocationEvent& e) {
   int64_t now = clock_.unix_seconds();
   db::AllocationRow r;
   r.event_id = uuid_text(e.id);
@@ -201,6 +228,27 @@ db::AllocationRow SessionLogWriter::to_row(const AllocationEvent& e) {
   r.bytes_to_client = e.traffic.bytes_to_client;
   r.packets_from_client = e.traffic.packets_from_client;
   r.packets_to_client = e.traffic.packets_to_client;
+  return r;
+}
+
+SessionRow SessionLogWriter::to_row(const ParticipationEvent& e) {
+  int64_t now = clock_.unix_seconds();
+  db::ParticipationRow r;
+  r.event_id = uuid_text(e.id);
+  r.joined_at = e.joined_at;
+  if (e.left_at != 0) {
+    r.left_at = e.left_at;
+    r.end_reason = e.end_reason;
+  }
+  r.node = settings_.node;
+  if (e.room_id != 0) r.room_id = e.room_id;
+  r.participant_hash = pseudonymizer_.participant_hash(e.name, now);
+  r.client_prefix = pseudonymizer_.address_prefix(e.client);
+  r.client_hash = pseudonymizer_.address_hash(e.client, now);
+  r.moderator = e.moderator;
+  r.media_sent = e.media_sent;
+  r.bytes_from_participant = e.bytes_from;
+  r.bytes_to_participant = e.bytes_to;
   return r;
 }
 
@@ -254,10 +302,13 @@ void SessionLogWriter::after_connect() {
   int64_t alive = previous_alive_ > 0 ? std::min(previous_alive_, now) : now;
   try {
     int64_t closed = db::close_crashed_allocations(*database_, settings_.node, alive);
-    if (closed > 0) {
-      stats_.closed_after_crash += static_cast<uint64_t>(closed);
-      LOG_WARN("sessionlog", "closed %lld allocation(s) that an earlier run of node %s left open "
-               "(end reason crash)", static_cast<long long>(closed), settings_.node.c_str());
+    int64_t visits = db::close_crashed_participations(*database_, settings_.node, alive);
+    if (closed > 0 || visits > 0) {
+      stats_.closed_after_crash += static_cast<uint64_t>(closed + visits);
+      LOG_WARN("sessionlog", "closed %lld allocation(s) and %lld conference visit(s) that an "
+               "earlier run of node %s left open (end reason crash)",
+               static_cast<long long>(closed), static_cast<long long>(visits),
+               settings_.node.c_str());
     }
   } catch (const db::ConnectError& e) {
     lose_connection(e.what());
@@ -271,7 +322,7 @@ void SessionLogWriter::after_connect() {
 bool SessionLogWriter::replay(SessionJournal& journal, bool& has_rows) {
   if (!has_rows) return true;
   size_t unreadable = 0;
-  std::vector<db::AllocationRow> rows = journal.read_all(&unreadable);
+  std::vector<SessionRow> rows = journal.read_all(&unreadable);
   if (unreadable != 0) {
     LOG_ERROR("sessionlog", "%zu line(s) of %s are unreadable and skipped", unreadable,
               journal.file().c_str());
@@ -279,7 +330,7 @@ bool SessionLogWriter::replay(SessionJournal& journal, bool& has_rows) {
   size_t total = rows.size() + unreadable;
   // Rows past the retention would be purged at once: they are not written at all.
   int64_t cutoff = clock_.unix_seconds() - settings_.retention_seconds;
-  std::erase_if(rows, [cutoff](const db::AllocationRow& r) { return r.started_at < cutoff; });
+  std::erase_if(rows, [cutoff](const SessionRow& r) { return started_at(r) < cutoff; });
   for (size_t i = 0; i < rows.size(); i += kBatch) {
     size_t n = std::min(kBatch, rows.size() - i);
     if (!write_rows(std::span(rows).subspan(i, n))) return false;
@@ -296,16 +347,16 @@ bool SessionLogWriter::replay(SessionJournal& journal, bool& has_rows) {
 bool SessionLogWriter::write_memory() {
   while (!memory_.empty()) {
     size_t n = std::min(kBatch, memory_.size());
-    std::vector<db::AllocationRow> batch(memory_.begin(), memory_.begin() + n);
+    std::vector<SessionRow> batch(memory_.begin(), memory_.begin() + n);
     if (!write_rows(batch)) return false;
     memory_.erase(memory_.begin(), memory_.begin() + n);
   }
   return true;
 }
 
-bool SessionLogWriter::write_rows(std::span<const db::AllocationRow> rows) {
+bool SessionLogWriter::write_rows(std::span<const SessionRow> rows) {
   try {
-    db::write_allocation_rows(*database_, rows);
+    write_both(*database_, rows);
     stats_.written += rows.size();
     return true;
   } catch (const db::InvalidInput&) {
@@ -318,14 +369,14 @@ bool SessionLogWriter::write_rows(std::span<const db::AllocationRow> rows) {
 
 // A batch the database refused: write its rows one at a time so that one bad
 // row (a bug) costs only itself.
-bool SessionLogWriter::write_one_by_one(std::span<const db::AllocationRow> rows) {
-  for (const db::AllocationRow& r : rows) {
+bool SessionLogWriter::write_one_by_one(std::span<const SessionRow> rows) {
+  for (const SessionRow& r : rows) {
     try {
-      db::write_allocation_rows(*database_, std::span(&r, 1));
+      write_both(*database_, std::span(&r, 1));
       ++stats_.written;
     } catch (const db::InvalidInput& e) {
       ++stats_.rejected;
-      LOG_ERROR("sessionlog", "the database refused session %s: %s", r.event_id.c_str(), e.what());
+      LOG_ERROR("sessionlog", "the database refused session %s: %s", event_id(r).c_str(), e.what());
     } catch (const db::Error& e) {
       lose_connection(e.what());
       return false;
@@ -339,7 +390,7 @@ bool SessionLogWriter::write_one_by_one(std::span<const db::AllocationRow> rows)
 void SessionLogWriter::spill_to_journal() {
   if (memory_.empty()) return;
   if (!journal_has_rows_ && memory_.size() <= settings_.memory_limit && !final_flush_) return;
-  std::vector<db::AllocationRow> rows(memory_.begin(), memory_.end());
+  std::vector<SessionRow> rows(memory_.begin(), memory_.end());
   if (journal_ && journal_->append(rows)) {
     if (!journal_has_rows_) {
       LOG_WARN("sessionlog", "database still unreachable: session logs go to %s",

@@ -1,8 +1,8 @@
 // SessionLogWriter: the database thread of the session logs (issue 3, "the
 // writer: nothing lost, nothing blocked").
 //
-//   workers --SessionLogQueue (lock-free)--> this thread: pseudonymise -> rows
-//     rows --batched COPY + upsert--> PostgreSQL (allocation_log)
+//   workers, SFU --SessionLogQueue (lock-free)--> this thread: pseudonymise -> rows
+//     rows --batched COPY + upsert--> PostgreSQL (allocation_log, participation_log)
 //     PostgreSQL unreachable: rows wait in memory up to `memory_limit`, then
 //     go to the fsync'd journal in the state directory; on reconnect the
 //     journal and the memory are written, exactly once (upserts on event id).
@@ -94,13 +94,14 @@ class SessionLogWriter {
  private:
   void run();
   void collect(bool producers_stopped);
-  db::AllocationRow to_row(const AllocationEvent& e);
+  SessionRow to_row(const AllocationEvent& e);
+  SessionRow to_row(const ParticipationEvent& e);
   bool ensure_connected();
   void lose_connection(const std::string& why);
   bool replay(SessionJournal& journal, bool& has_rows);
   bool write_memory();
-  bool write_rows(std::span<const db::AllocationRow> rows);
-  bool write_one_by_one(std::span<const db::AllocationRow> rows);
+  bool write_rows(std::span<const SessionRow> rows);
+  bool write_one_by_one(std::span<const SessionRow> rows);
   void spill_to_journal();
   void after_connect();
   void daily_maintenance();
@@ -118,7 +119,7 @@ class SessionLogWriter {
   std::optional<db::Database> database_;
   std::optional<db::ChangeFeed> feed_;  // on database_, destroyed first
   ChangeHandler on_change_;
-  std::deque<db::AllocationRow> memory_;
+  std::deque<SessionRow> memory_;
   bool journal_has_rows_ = false;
   bool recovered_ = false;                 // journal replayed and crash close-out done
   int64_t previous_alive_ = 0;             // from the last run's stamp

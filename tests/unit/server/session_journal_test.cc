@@ -27,6 +27,24 @@ db::AllocationRow row(int n, bool ended) {
   return r;
 }
 
+db::ParticipationRow visit(int n, bool left) {
+  db::ParticipationRow r;
+  r.event_id = "00000000-0000-4000-8000-10000000000" + std::to_string(n);
+  r.joined_at = 1700000000 + n;
+  if (left) {
+    r.left_at = 1700000500 + n;
+    r.end_reason = "kicked";
+    r.media_sent = {"audio", "screen"};
+    r.bytes_from_participant = 99;
+  }
+  r.node = "n";
+  r.room_id = 42;
+  r.participant_hash = "ffeeddccbbaa99887766554433221100";
+  r.client_hash = "00112233445566778899aabbccddeeff";
+  r.moderator = n % 2 == 1;
+  return r;
+}
+
 class SessionJournalTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,17 +60,28 @@ class SessionJournalTest : public ::testing::Test {
 
 TEST(JournalLine, RoundTripsEveryField) {
   for (bool ended : {false, true}) {
-    db::AllocationRow r = row(1, ended);
+    SessionRow r = row(1, ended);
     std::string line = journal_line(r);
     EXPECT_EQ(line.find('\n'), std::string::npos);
     auto back = parse_journal_line(line);
     ASSERT_TRUE(back.has_value()) << line;
     EXPECT_EQ(*back, r);
+    SessionRow v = visit(1, ended);
+    line = journal_line(v);
+    back = parse_journal_line(line);
+    ASSERT_TRUE(back.has_value()) << line;
+    EXPECT_EQ(*back, v);
   }
+  db::ParticipationRow no_room = visit(2, true);
+  no_room.room_id.reset();
+  EXPECT_EQ(parse_journal_line(journal_line(no_room)), SessionRow(no_room));
 }
 
 TEST(JournalLine, RefusesBrokenLines) {
   std::string good = journal_line(row(1, true));
+  std::string good_visit = journal_line(visit(1, true));
+  EXPECT_FALSE(parse_journal_line("P1" + good.substr(2)));
+  EXPECT_FALSE(parse_journal_line(good_visit + "\textra"));
   EXPECT_FALSE(parse_journal_line(""));
   EXPECT_FALSE(parse_journal_line("B1" + good.substr(2)));
   EXPECT_FALSE(parse_journal_line(good.substr(0, good.size() - 3) + "\tx"));
@@ -62,8 +91,8 @@ TEST(JournalLine, RefusesBrokenLines) {
 TEST_F(SessionJournalTest, AppendsReadsInOrderAndClears) {
   SessionJournal j(file_);
   EXPECT_TRUE(j.empty());
-  std::vector<db::AllocationRow> first = {row(1, false), row(2, true)};
-  std::vector<db::AllocationRow> second = {row(3, true)};
+  std::vector<SessionRow> first = {row(1, false), visit(2, true)};
+  std::vector<SessionRow> second = {row(3, true)};
   ASSERT_TRUE(j.append(first));
   ASSERT_TRUE(j.append(second));
   EXPECT_FALSE(j.empty());
@@ -79,7 +108,7 @@ TEST_F(SessionJournalTest, AppendsReadsInOrderAndClears) {
 
 TEST_F(SessionJournalTest, ATornLastLineAndGarbageAreSkipped) {
   SessionJournal j(file_);
-  std::vector<db::AllocationRow> rows = {row(1, true)};
+  std::vector<SessionRow> rows = {row(1, true)};
   ASSERT_TRUE(j.append(rows));
   {
     std::ofstream out(file_, std::ios::app);
@@ -94,7 +123,7 @@ TEST_F(SessionJournalTest, ATornLastLineAndGarbageAreSkipped) {
 
 TEST_F(SessionJournalTest, AppendFailsWhereNothingCanBeWritten) {
   SessionJournal j("/proc/turnd-cannot-write-here/session-log.journal");
-  std::vector<db::AllocationRow> rows = {row(1, true)};
+  std::vector<SessionRow> rows = {row(1, true)};
   EXPECT_FALSE(j.append(rows));
 }
 
