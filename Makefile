@@ -1,7 +1,9 @@
 # turnd — the interface for building, testing, running and installing.
 #   make            build (installs missing Debian packages first)
 #   make test       build and run every test (unit, fuzz corpora, end-to-end)
-#   make run        build and run the gateway with conf/turnd.dev.conf
+#   make run        build and run the gateway with conf/turnd.dev.conf (or CONF=FILE) on
+#                   $DATABASE_URL, else the config's database=, else a private PostgreSQL
+#                   cluster in var/postgres, started on demand (make db-stop stops it)
 #   make bench      micro-benchmarks and the relay load against coturn
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make install    PREFIX=/usr DESTDIR=...
@@ -13,6 +15,8 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 60
 SANITIZE ?=
 CTEST_ARGS ?=
+CONF ?= conf/turnd.dev.conf
+DEV_DB_DIR ?= var/postgres
 
 ifeq ($(SANITIZE),)
 BUILD ?= build
@@ -22,7 +26,7 @@ BUILD ?= build-san
 CMAKE_FLAGS ?= -DTURND_SANITIZE=$(SANITIZE) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 endif
 
-.PHONY: all deps configure build test run bench fuzz install clean
+.PHONY: all deps configure build test run db-stop bench fuzz install clean
 
 all: build
 
@@ -41,8 +45,28 @@ build: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure $(CTEST_ARGS)
 
+# The database: $DATABASE_URL when set, else the config's own database=, else the
+# dev cluster (scripts/dev_cluster.sh), which stays up after turnd exits. Unless the
+# config names a state-dir, the session-log state goes to var/state, not /var/lib/turnd.
 run: build
-	$(BUILD)/bin/turnd -c conf/turnd.dev.conf
+	@set -e; db=; \
+	if [ -n "$$DATABASE_URL" ]; then \
+	  db=$$DATABASE_URL; echo "make run: database from \$$DATABASE_URL"; \
+	elif grep -Eq '^[[:space:]]*database[[:space:]]*=' "$(CONF)"; then \
+	  echo "make run: database from $(CONF)"; \
+	else \
+	  db=$$(bash scripts/dev_cluster.sh start "$(DEV_DB_DIR)"); \
+	  echo "make run: database $$db (the cluster in $(DEV_DB_DIR) stays up; make db-stop)"; \
+	fi; \
+	set -- -c "$(CONF)"; \
+	if [ -n "$$db" ]; then set -- "$$@" "--database=$$db"; fi; \
+	if ! grep -Eq '^[[:space:]]*state-dir[[:space:]]*=' "$(CONF)"; then \
+	  mkdir -p var/state; set -- "$$@" "--state-dir=$(CURDIR)/var/state"; \
+	fi; \
+	exec "$(BUILD)/bin/turnd" "$$@"
+
+db-stop:
+	@bash scripts/dev_cluster.sh stop "$(DEV_DB_DIR)"
 
 bench: build
 	$(BUILD)/bin/turnd_bench --benchmark_counters_tabular=true
