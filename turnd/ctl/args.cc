@@ -6,9 +6,9 @@ namespace turnd::ctl {
 namespace {
 
 // Every option turnctl knows; the command table says which command takes which.
-constexpr std::string_view kValueOptions[] = {"config", "database", "migrations", "name",
-                                              "max",    "expires",  "realm",      "password",
-                                              "code",   "retention"};
+constexpr std::string_view kValueOptions[] = {
+    "config",   "database", "migrations", "name", "max", "expires", "realm",
+    "password", "code",     "retention",  "from", "to",  "format",  "reports"};
 constexpr std::string_view kFlagOptions[] = {"moderator", "recording", "clear", "help"};
 
 bool takes_value(std::string_view name) {

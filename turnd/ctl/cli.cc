@@ -20,7 +20,7 @@ namespace {
 
 struct Command {
   std::string_view group;
-  std::string_view verb;
+  std::string_view verb;      // empty: any word no other command of the group takes
   std::string_view operands;  // for the usage text: "SLUG", "[VALUE]"
   size_t min_operands;
   size_t max_operands;
@@ -56,6 +56,10 @@ const Command kCommands[] = {
     {"secret", "list", "", 0, 0, {"realm"}, "list REST API secrets [--realm=R]", secret_list},
     {"secret", "delete", "VALUE", 1, 1, {"realm"}, "delete a REST API secret [--realm=R]",
      secret_delete},
+    {"report", "list", "", 0, 0, {"reports"}, "list the usage reports [--reports=DIR]",
+     report_list},
+    {"report", "", "NAME", 0, 0, {"from", "to", "format", "reports"},
+     "print a usage report [--from=DATE] [--to=DATE] [--format=table|csv|json]", report_run},
 };
 // clang-format on
 
@@ -67,7 +71,8 @@ std::string usage() {
       "  --migrations=DIR  schema migrations (default: the installed ones)\n"
       "commands:\n";
   for (const Command& c : kCommands) {
-    std::string head = "  " + std::string(c.group) + " " + std::string(c.verb);
+    std::string head = "  " + std::string(c.group);
+    if (!c.verb.empty()) head += " " + std::string(c.verb);
     if (!c.operands.empty()) head += " " + std::string(c.operands);
     head.resize(std::max<size_t>(head.size() + 2, 26), ' ');
     out += head + std::string(c.summary) + "\n";
@@ -87,11 +92,14 @@ const Command& find_command(const std::vector<std::string>& words) {
   for (const Command& c : kCommands) {
     if (c.group == words[0] && c.verb == words[1]) return c;
   }
+  for (const Command& c : kCommands) {
+    if (c.group == words[0] && c.verb.empty()) return c;
+  }
   throw UsageError("unknown command '" + words[0] + " " + words[1] + "'");
 }
 
 void check_command_line(const Command& c, const Arguments& args) {
-  std::string name = std::string(c.group) + " " + std::string(c.verb);
+  std::string name = args.words[0] + " " + args.words[1];
   size_t operands = args.words.size() - 2;
   if (operands < c.min_operands) {
     throw UsageError("'" + name + "' needs " + std::string(c.operands));

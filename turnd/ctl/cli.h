@@ -3,7 +3,7 @@
 //
 //   turnctl [-c FILE] [--database=URL] [--migrations=DIR] GROUP VERB [ARGS] [--options]
 //
-// Exit codes: 0 success, 1 the command failed (unknown room, database error),
+// Exit codes: 0 success, 1 the command failed (unknown room or report, database error),
 // 2 usage or configuration error, 3 the database cannot be reached.
 #pragma once
 

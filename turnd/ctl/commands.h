@@ -26,4 +26,7 @@ int secret_add(Context& ctx);
 int secret_list(Context& ctx);
 int secret_delete(Context& ctx);
 
+int report_list(Context& ctx);
+int report_run(Context& ctx);  // the report named by the second word
+
 }  // namespace turnd::ctl

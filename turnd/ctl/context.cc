@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "db/migrations.h"
+#include "db/report_files.h"
 
 namespace turnd::ctl {
 
@@ -25,6 +26,11 @@ std::string Context::database_url() const {
 std::filesystem::path Context::migrations_dir() const {
   if (auto dir = args_.value("migrations")) return *dir;
   return db::default_migrations_dir();
+}
+
+std::filesystem::path Context::reports_dir() const {
+  if (auto dir = args_.value("reports")) return *dir;
+  return db::default_reports_dir();
 }
 
 db::Database& Context::database() {

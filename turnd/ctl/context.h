@@ -31,6 +31,9 @@ class Context {
   // --migrations, else the installed share/turnd/migrations next to the
   // program, else the source tree's db/migrations.
   std::filesystem::path migrations_dir() const;
+  // --reports, else the installed share/turnd/reports next to the program,
+  // else the source tree's db/reports.
+  std::filesystem::path reports_dir() const;
   // Connects on first call (db::ConnectError when it cannot).
   db::Database& database();
   // Prints the database server's notices to stderr ("turnctl: notice: ...").

@@ -73,7 +73,7 @@ TEST(Turnctl, HelpListsEveryCommand) {
   for (const char* text :
        {"db migrate", "db status", "db purge", "room create SLUG", "room list", "room show SLUG",
         "room delete SLUG", "room set-code SLUG", "user add NAME", "user delete NAME", "user list",
-        "secret add [VALUE]", "secret list", "secret delete VALUE"}) {
+        "secret add [VALUE]", "secret list", "secret delete VALUE", "report list", "report NAME"}) {
     EXPECT_NE(r.out.find(text), std::string::npos) << text;
   }
 }
@@ -101,12 +101,48 @@ TEST(Turnctl, UsageErrorsExitWithTwo) {
            {{"user", "add", "alice", kNowhere}, "turnctl: no realm: pass --realm"},
            {{"user", "add", "alice", "--realm=r", kNowhere}, "turnctl: empty password"},
            {{"room", "set-code", "r", "--clear", "--code=x", kNowhere}, "exclude each other"},
+           {{"report"}, "turnctl: 'report' needs a subcommand"},
+           {{"report", "list", "--from=2025-01-01"}, "turnctl: 'report list' takes no --from"},
+           {{"report", "top_rooms", "extra"}, "turnctl: 'report top_rooms': unexpected argument"},
+           {{"report", "top_rooms", "--name=x"}, "turnctl: 'report top_rooms' takes no --name"},
+           {{"report", "top_rooms", "--from=2025-1-1", kNowhere},
+            "turnctl: --from: '2025-1-1' is not a date: YYYY-MM-DD (UTC)"},
+           {{"report", "top_rooms", "--to=2025-02-30", kNowhere}, "turnctl: --to: '2025-02-30'"},
+           {{"report", "top_rooms", "--to=2025-02-01T00:00Z", kNowhere}, "is not a date"},
+           {{"report", "top_rooms", "--from=2025-03-02", "--to=2025-03-01", kNowhere},
+            "turnctl: --from 2025-03-02 is after --to 2025-03-01"},
+           {{"report", "top_rooms", "--format=xml", kNowhere},
+            "turnctl: --format: 'xml' is not table, csv or json"},
        }) {
     Result r = turnctl(c.args);
     EXPECT_EQ(r.code, kExitUsage) << c.message << "\n" << r.err;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
   }
+}
+
+TEST(Turnctl, ReportsAreListedAndAnUnknownOneFails) {
+  Result list = turnctl({"report", "list"});
+  EXPECT_EQ(list.code, kExitOk) << list.err;
+  EXPECT_TRUE(list.out.starts_with("NAME ")) << list.out;
+  EXPECT_NE(list.out.find("\ndaily_conferences  Per day: conferences held"), std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find("\ntransport_usage "), std::string::npos) << list.out;
+
+  // Looked up before connecting: no database needed to learn it does not exist.
+  Result unknown = turnctl({"report", "no_such_report", kNowhere});
+  EXPECT_EQ(unknown.code, kExitFailure);
+  EXPECT_TRUE(unknown.err.starts_with("turnctl: no report 'no_such_report' in ")) << unknown.err;
+  Result escape = turnctl({"report", "../migrations/001_rooms", kNowhere});
+  EXPECT_EQ(escape.code, kExitFailure);
+  EXPECT_NE(escape.err.find("no report '../migrations/001_rooms'"), std::string::npos)
+      << escape.err;
+
+  Result missing_dir = turnctl({"report", "list", "--reports=/nonexistent-reports"});
+  EXPECT_EQ(missing_dir.code, kExitFailure);
+  EXPECT_NE(missing_dir.err.find("cannot read reports directory /nonexistent-reports"),
+            std::string::npos)
+      << missing_dir.err;
 }
 
 TEST(Turnctl, UnreachableDatabaseExitsWithThree) {
