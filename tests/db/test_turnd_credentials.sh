@@ -34,11 +34,14 @@ for _ in $(seq 50); do
 done
 grep -q '2 TURN users and 1 REST secrets' "$SERVER_LOG" || fail "no reload after NOTIFY"
 stun notified allocate "${RAW[@]}" --user notified --password n-pass
+loads=$(grep -c 'loaded from the database' "$SERVER_LOG")
 "$TURNCTL_BIN" --database="$URL" user delete notified --realm example.org >/dev/null
 for _ in $(seq 50); do
-  grep -q '1 TURN users and 1 REST secrets' <(tail -n 3 "$SERVER_LOG") && break
+  [ "$(grep -c 'loaded from the database' "$SERVER_LOG")" -gt "$loads" ] && break
   sleep 0.1
 done
+grep 'loaded from the database' "$SERVER_LOG" | tail -n 1 | grep -q '1 TURN users and 1 REST secrets' ||
+  fail "no reload after the user was deleted"
 stun deleted allocate "${RAW[@]}" --user notified --password n-pass --expect 401
 pass "users added and deleted with turnctl take effect without a reload"
 loads=$(grep -c 'loaded from the database' "$SERVER_LOG")

@@ -81,6 +81,9 @@ class SessionLogWriter {
   using ChangeHandler = std::function<void(const std::vector<std::string>& tables)>;
   void set_change_handler(ChangeHandler handler) { on_change_ = std::move(handler); }
 
+  // Another producer's queue (the SFU's); before start().
+  void add_queue(SessionLogQueue* queue) { queues_.push_back(queue); }
+
   void start();
   // Call after every producer has stopped (workers joined and destroyed).
   void stop(std::chrono::seconds deadline = std::chrono::seconds(10));

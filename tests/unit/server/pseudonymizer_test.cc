@@ -51,7 +51,8 @@ TEST_F(PseudonymizerTest, HashesAreStableWithinAPeriodAndNeverTheClearValue) {
   EXPECT_EQ(p.address_hash(addr("192.0.2.77:2000"), 2000), a1);  // port ignored
   EXPECT_NE(p.address_hash(addr("192.0.2.78:1000"), 2000), a1);
   EXPECT_EQ(p.address_hash(addr("[::ffff:192.0.2.77]:1"), 2000), a1);  // mapped = IPv4
-  EXPECT_EQ(a1.find("192"), std::string::npos);
+  EXPECT_EQ(a1.find("192.0.2.77"), std::string::npos);
+  EXPECT_EQ(a1.find_first_not_of("0123456789abcdef"), std::string::npos);  // hex only
   std::string u = p.user_hash("example.org", "alice", 1000);
   EXPECT_NE(u, p.user_hash("other.org", "alice", 1000));
   EXPECT_NE(u, p.user_hash("example.org", "bob", 1000));
