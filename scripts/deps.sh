@@ -18,12 +18,15 @@ packages=(
   postgresql        # throwaway clusters for the db tests (initdb, pg_ctl)
   libsrtp2-dev libwebsockets-dev nlohmann-json3-dev  # the SFU (sfu/): SRTP, HTTPS+WSS, JSON
   chromium python3-websockets  # the SFU end to end: real WebRTC in headless Chromium, a WSS client
+  nodejs            # drives Chromium (playwright-core from npm) in the SFU's browser tests
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm comes with NodeSource's nodejs; Debian packages it apart.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 cmd=(apt-get install -y --no-install-recommends "${missing[@]}")

@@ -13,12 +13,22 @@ void MediaEndpoint::remove(transport::WebRtcTransport& t) noexcept {
   by_agent_.erase(&t.ice());
 }
 
-uint32_t MediaEndpoint::socket_id(const turn::FiveTuple& tuple) noexcept {
+std::optional<uint32_t> MediaEndpoint::find_socket(const turn::FiveTuple& tuple) const noexcept {
   for (size_t i = 0; i < sockets_.size(); ++i) {
     if (sockets_[i].first == tuple.server && sockets_[i].second == tuple.transport) {
       return static_cast<uint32_t>(i);
     }
   }
+  return std::nullopt;
+}
+
+bool MediaEndpoint::has_allocation(const turn::FiveTuple& tuple) const noexcept {
+  auto socket = find_socket(tuple);
+  return socket && registry_.find(ice::Path{tuple.client, *socket}) != nullptr;
+}
+
+uint32_t MediaEndpoint::socket_id(const turn::FiveTuple& tuple) noexcept {
+  if (auto found = find_socket(tuple)) return *found;
   try {
     sockets_.emplace_back(tuple.server, tuple.transport);  // once per local socket
   } catch (const std::bad_alloc&) {

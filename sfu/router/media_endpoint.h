@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "sfu/ice/ice_registry.h"
@@ -39,7 +40,8 @@ class MediaEndpoint final : public turn::ClientPacketHandler, public transport::
   void on_client_packet(const turn::FiveTuple& tuple, turn::ClientLink& link,
                         MutableBytes data) noexcept override;
   void on_link_closed(const turn::FiveTuple& tuple) noexcept override;
-  bool has_allocation(const turn::FiveTuple&) const noexcept override { return false; }
+  // An ICE-TCP connection is kept while a valid check came over it.
+  bool has_allocation(const turn::FiveTuple& tuple) const noexcept override;
 
   // transport::PacketOut
   void send(const ice::Path& path, Bytes packet) noexcept override;
@@ -50,6 +52,7 @@ class MediaEndpoint final : public turn::ClientPacketHandler, public transport::
  private:
   // A socket number per (local address, transport) the packets arrived on.
   uint32_t socket_id(const turn::FiveTuple& tuple) noexcept;
+  std::optional<uint32_t> find_socket(const turn::FiveTuple& tuple) const noexcept;
   void forget_link(const ice::Path& path) noexcept;
 
   ice::IceRegistry registry_;

@@ -118,6 +118,17 @@ struct Config {
   std::string server_name;  // this node's name in the logs; empty: the host name
   std::string state_dir = "/var/lib/turnd";  // session-log journal, pseudonym key
 
+  // The SFU (docs/SFU.md): on with a database and a certificate, unless no-sfu.
+  bool no_sfu = false;
+  uint16_t web_port = 8443;        // HTTPS + WSS: the browser client and signalling
+  SocketAddress web_address;       // empty: the first listening-ip, else all IPv4
+  uint16_t sfu_port = 7882;        // UDP media, shared by every participant
+  uint16_t sfu_tcp_port = 7881;    // passive ICE-TCP (RFC 4571 framing); 0: off
+  SocketAddress sfu_ip;            // empty: the first listening-ip, else relay-ip
+  std::string web_root;            // the client's files; empty: installed or source tree
+  std::string imprint_file;        // served at /imprint
+  std::string privacy_file;        // served at /privacy
+
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
   // load() and parse_text() have already printed them to stderr.
   std::vector<std::string> warnings;

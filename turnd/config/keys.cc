@@ -52,6 +52,15 @@ void add_ip_range(Config& config, const Field& field) {
   (config.*kMember).push_back(parse_ip_range(field));
 }
 
+void set_tcp_port(Config& config, const Field& field) {
+  config.sfu_tcp_port = require_value(field) == "0" ? 0 : parse_port(field);
+}
+
+template <auto kMember>
+void set_ip(Config& config, const Field& field) {
+  config.*kMember = parse_ip(field, require_value(field));
+}
+
 void add_external_ip(Config& config, const Field& field) {
   config.external_ips.push_back(parse_external_ip(field));
 }
@@ -171,6 +180,16 @@ constexpr KeySpec kKeys[] = {
     {"session-log-memory", kValue, set_number<&Config::session_log_memory>},
     {"server-name", kValue, set_string<&Config::server_name>},
     {"state-dir", kValue, set_string<&Config::state_dir>},
+    // The SFU.
+    {"no-sfu", kFlag, set_flag<&Config::no_sfu>},
+    {"web-port", kValue, set_port<&Config::web_port>},
+    {"web-address", kValue, set_ip<&Config::web_address>},
+    {"sfu-port", kValue, set_port<&Config::sfu_port>},
+    {"sfu-ip", kValue, set_ip<&Config::sfu_ip>},
+    {"sfu-tcp-port", kValue, set_tcp_port},
+    {"web-root", kValue, set_string<&Config::web_root>},
+    {"imprint-file", kValue, set_string<&Config::imprint_file>},
+    {"privacy-file", kValue, set_string<&Config::privacy_file>},
 };
 
 }  // namespace

@@ -33,8 +33,8 @@ class StreamConnection final : public turn::ClientLink {
   static constexpr std::chrono::seconds kIdleWithoutAllocation{30};
 
   StreamConnection(StreamListener& owner, EventBase& base, bufferevent* bev, turn::FiveTuple tuple,
-                   turn::ClientPacketHandler& handler)
-      : owner_(owner), bev_(bev), tuple_(tuple), handler_(handler) {
+                   turn::ClientPacketHandler& handler, StreamFraming framing)
+      : owner_(owner), bev_(bev), tuple_(tuple), handler_(handler), framing_(framing) {
     bufferevent_setcb(bev_, &StreamConnection::on_read, nullptr, &StreamConnection::on_event, this);
     bufferevent_enable(bev_, EV_READ | EV_WRITE);
     idle_check_ = Event::periodic(base, kIdleWithoutAllocation, [this] {
@@ -51,6 +51,12 @@ class StreamConnection final : public turn::ClientLink {
 
   void send(Bytes message) noexcept override {
     if (evbuffer_get_length(bufferevent_get_output(bev_)) > kMaxQueuedBytes) return;
+    if (framing_ == StreamFraming::kRfc4571) {
+      if (message.size() > 0xFFFF) return;
+      std::byte length[2];
+      store_be16(length, static_cast<uint16_t>(message.size()));
+      bufferevent_write(bev_, length, sizeof(length));
+    }
     bufferevent_write(bev_, message.data(), message.size());
   }
   std::unique_ptr<ClientLink> retain() const override;
@@ -64,6 +70,7 @@ class StreamConnection final : public turn::ClientLink {
   }
 
   void read() noexcept {
+    if (framing_ == StreamFraming::kRfc4571) return read_rfc4571();
     evbuffer* input = bufferevent_get_input(bev_);
     for (;;) {
       size_t available = evbuffer_get_length(input);
@@ -83,6 +90,23 @@ class StreamConnection final : public turn::ClientLink {
     }
   }
 
+  // RFC 4571 §2: LENGTH (16 bits) then that many bytes of one packet.
+  void read_rfc4571() noexcept {
+    evbuffer* input = bufferevent_get_input(bev_);
+    for (;;) {
+      size_t available = evbuffer_get_length(input);
+      if (available < 2) return;
+      auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, 2));
+      size_t length = load_be16(head);
+      if (length == 0) return closed();  // never sent by a real peer
+      if (2 + length > available) return;
+      auto* frame =
+          reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(2 + length)));
+      handler_.on_client_packet(tuple_, *this, MutableBytes(frame + 2, length));
+      evbuffer_drain(input, 2 + length);
+    }
+  }
+
   void closed() noexcept {
     handler_.on_link_closed(tuple_);
     owner_.close(this);  // deletes this
@@ -92,6 +116,7 @@ class StreamConnection final : public turn::ClientLink {
   bufferevent* bev_;
   turn::FiveTuple tuple_;
   turn::ClientPacketHandler& handler_;
+  StreamFraming framing_;
   std::unique_ptr<Event> idle_check_;
 };
 
@@ -120,8 +145,8 @@ std::unique_ptr<turn::ClientLink> StreamConnection::retain() const {
 
 StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
                                std::shared_ptr<const TlsContext> tls,
-                               turn::ClientPacketHandler& handler)
-    : base_(base), address_(address), tls_(std::move(tls)), handler_(handler) {
+                               turn::ClientPacketHandler& handler, StreamFraming framing)
+    : base_(base), address_(address), tls_(std::move(tls)), handler_(handler), framing_(framing) {
   unsigned flags =
       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
@@ -170,7 +195,7 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   turn::FiveTuple tuple{
       client, address_,
       tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
-  auto connection = std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_);
+  auto connection = std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_, framing_);
   StreamConnection* key = connection.get();
   connections_.emplace(key, std::move(connection));
 }

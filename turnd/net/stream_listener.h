@@ -16,11 +16,18 @@ namespace turnd::net {
 class TlsContext;
 class StreamConnection;
 
+// How a stream is cut into packets.
+enum class StreamFraming : uint8_t {
+  kTurn,     // STUN and ChannelData messages (RFC 8656 §12.5): TURN over TCP/TLS
+  kRfc4571,  // a 16-bit length before each packet (RFC 4571): ICE-TCP to the SFU
+};
+
 class StreamListener {
  public:
   // tls == nullptr: plain TCP. Throws std::runtime_error when it cannot bind.
   StreamListener(EventBase& base, const SocketAddress& address,
-                 std::shared_ptr<const TlsContext> tls, turn::ClientPacketHandler& handler);
+                 std::shared_ptr<const TlsContext> tls, turn::ClientPacketHandler& handler,
+                 StreamFraming framing = StreamFraming::kTurn);
   ~StreamListener();
   StreamListener(const StreamListener&) = delete;
   StreamListener& operator=(const StreamListener&) = delete;
@@ -40,6 +47,7 @@ class StreamListener {
   SocketAddress address_;
   std::shared_ptr<const TlsContext> tls_;
   turn::ClientPacketHandler& handler_;
+  StreamFraming framing_;
   evconnlistener* listener_ = nullptr;
   std::unordered_map<StreamConnection*, std::unique_ptr<StreamConnection>> connections_;
 };

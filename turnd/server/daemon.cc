@@ -21,6 +21,8 @@
 #include "turnd/server/prometheus.h"
 #include "turnd/server/reload.h"
 #include "turnd/server/session_log_writer.h"
+#include "turnd/server/sfu_service.h"
+#include "db/rooms.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/server/systemd_notify.h"
 #include "turnd/server/worker.h"
@@ -47,6 +49,27 @@ void log_startup(const SharedState& s, size_t workers) {
              "no database configured: rooms, conferences and session logs are off; "
              "TURN uses the config file's users and secrets");
   }
+}
+
+// The rooms of the store into the SFU's cache (at start, on NOTIFY rooms).
+void load_rooms(const config::Config& c, SfuService& sfu) {
+  try {
+    db::Database database(c.database, "turnd-rooms");
+    std::vector<db::Room> rooms = db::list_rooms(database);
+    LOG_INFO("sfu", "%zu room(s) loaded from the database", rooms.size());
+    sfu.replace_rooms(std::move(rooms));
+  } catch (const std::exception& e) {
+    LOG_ERROR("sfu", "cannot read the rooms (the cached ones stay): %s", e.what());
+  }
+}
+
+// The secret browsers' TURN credentials are made with: the config file's
+// first, else the store's first for the realm.
+std::string turn_secret_for_browsers(const SharedState& s) {
+  if (!s.config.use_auth_secret) return {};
+  if (!s.config.static_auth_secrets.empty()) return s.config.static_auth_secrets.front();
+  if (!s.stored.secrets.empty()) return s.stored.secrets.front();
+  return {};
 }
 
 void check_ports_free(const SharedState& s) {
@@ -84,8 +107,12 @@ class PidFile {
 class Supervisor {
  public:
   Supervisor(SharedState& shared, std::vector<std::unique_ptr<Worker>>& workers,
-             const SessionLogWriter* session_log, ConfigLoader loader)
-      : shared_(shared), workers_(workers), session_log_(session_log), loader_(std::move(loader)) {}
+             const SessionLogWriter* session_log, SfuService* sfu, ConfigLoader loader)
+      : shared_(shared),
+        workers_(workers),
+        session_log_(session_log),
+        sfu_(sfu),
+        loader_(std::move(loader)) {}
 
   // Any thread: the store says these tables changed (or "reconnected").
   void post_store_change(const std::vector<std::string>& tables) {
@@ -162,10 +189,12 @@ class Supervisor {
   // TURN users or REST secrets changed in the database (turnctl, turnadmin):
   // the workers get them without a restart or a SIGHUP.
   void store_changed(const std::vector<std::string>& tables) {
-    bool credentials = false;
+    bool credentials = false, rooms = false;
     for (const std::string& t : tables) {
       credentials |= t == "turnusers_lt" || t == "turn_secret" || t == "reconnected";
+      rooms |= t == "rooms" || t == "reconnected";
     }
+    if (rooms && sfu_ != nullptr) load_rooms(shared_.config, *sfu_);
     if (!credentials) return;
     shared_.refresh_stored(shared_.config);
     turn::PolicyPtr policy = shared_.make_policy(shared_.config);
@@ -180,6 +209,7 @@ class Supervisor {
     if (session_log_) {
       text += render_session_log(session_log_->stats(), session_log_->queued_in_workers());
     }
+    if (sfu_) text += render_sfu(sfu_->gauges());
     return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   }
 
@@ -223,6 +253,7 @@ class Supervisor {
   SharedState& shared_;
   std::vector<std::unique_ptr<Worker>>& workers_;
   const SessionLogWriter* session_log_;  // null without a database
+  SfuService* sfu_;                       // null when the SFU is off
   ConfigLoader loader_;
   SystemdNotifier notifier_;
   net::EventBase loop_;
@@ -256,22 +287,42 @@ int run_daemon(config::Config config, ConfigLoader reload) {
     session_log = std::make_unique<SessionLogWriter>(SessionLogSettings::from(shared->config),
                                                      shared->clock, std::move(raw));
   }
+  // The SFU: with a database (rooms) and a certificate (HTTPS), unless no-sfu.
+  std::unique_ptr<SessionLogQueue> sfu_queue;
+  std::unique_ptr<SfuService> sfu;
+  if (std::string why = sfu_disabled_reason(shared->config); !why.empty()) {
+    LOG_INFO("main", "SFU off: %s", why.c_str());
+  } else {
+    if (session_log) {
+      sfu_queue = std::make_unique<SessionLogQueue>(shared->clock);
+      session_log->add_queue(sfu_queue.get());
+    }
+    std::string secret = turn_secret_for_browsers(*shared);
+    if (secret.empty()) {
+      LOG_WARN("sfu", "no use-auth-secret: browsers get no TURN server, so those behind a "
+               "UDP-blocking firewall cannot join");
+    }
+    sfu = std::make_unique<SfuService>(shared->config, shared->clock, secret, sfu_queue.get());
+    load_rooms(shared->config, *sfu);
+  }
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < count; ++i) {
     workers.push_back(std::make_unique<Worker>(*shared, i, queues.empty() ? nullptr : queues[i].get()));
   }
 
   PidFile pid(shared->config.pidfile);
-  Supervisor supervisor(*shared, workers, session_log.get(), std::move(reload));
+  Supervisor supervisor(*shared, workers, session_log.get(), sfu.get(), std::move(reload));
   if (session_log) {
     session_log->set_change_handler(
         [&supervisor](const std::vector<std::string>& tables) { supervisor.post_store_change(tables); });
     session_log->start();
   }
   for (auto& w : workers) w->start();
+  if (sfu) sfu->start();
   log_startup(*shared, count);
   LOG_INFO("main", "ready");
   supervisor.run();
+  if (sfu) sfu->stop();  // the visits still open end here, as 'shutdown'
   for (auto& w : workers) w->join();
   workers.clear();  // the allocations still open end here, as 'shutdown'
   if (session_log) session_log->stop();

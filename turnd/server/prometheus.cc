@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "turnd/server/session_log_writer.h"
+#include "turnd/server/sfu_service.h"
 
 namespace turnd::server {
 namespace {
@@ -137,6 +138,29 @@ std::string render_session_log(const SessionLogStats& s, uint64_t queued_in_work
       "Session-log rows dropped: database down, journal failing, memory full.", s.lost);
   one("turnd_session_log_journal_failing", "gauge", "1 while the journal cannot be written.",
       s.journal_failing ? 1 : 0);
+  return out;
+}
+
+std::string render_sfu(const SfuGauges& g) {
+  std::string out;
+  auto one = [&out](const char* name, const char* type, const char* help, uint64_t value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(value) + "\n";
+  };
+  auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+  one("turnd_sfu_rooms", "gauge", "Conference rooms with someone in them.", get(g.rooms));
+  one("turnd_sfu_participants", "gauge", "People in conferences.", get(g.participants));
+  one("turnd_sfu_joins_total", "counter", "Joins accepted.", get(g.joins));
+  one("turnd_sfu_refused_joins_total", "counter",
+      "Joins refused (wrong code, throttled, full, locked, no such room).", get(g.refused_joins));
+  one("turnd_sfu_forwarded_packets_total", "counter", "RTP packets forwarded to subscribers.",
+      get(g.forwarded_packets));
+  one("turnd_sfu_forwarded_bytes_total", "counter", "RTP bytes forwarded to subscribers.",
+      get(g.forwarded_bytes));
+  one("turnd_sfu_nacks_total", "counter", "NACKs received from subscribers.", get(g.nacks));
+  one("turnd_sfu_retransmissions_total", "counter", "Packets resent from the history for NACKs.",
+      get(g.retransmitted));
+  one("turnd_sfu_plis_total", "counter", "Keyframe requests (PLI) sent to publishers.", get(g.plis));
   return out;
 }
 

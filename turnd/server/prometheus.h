@@ -24,4 +24,8 @@ struct SessionLogStats;
 // `queued_in_workers`: events not yet taken from the workers' queues.
 std::string render_session_log(const SessionLogStats& stats, uint64_t queued_in_workers);
 
+// The SFU's gauges and counters (turnd_sfu_*).
+struct SfuGauges;
+std::string render_sfu(const SfuGauges& gauges);
+
 }  // namespace turnd::server

@@ -44,6 +44,15 @@ std::vector<std::string> keys_needing_restart(const config::Config& a, const con
   check(a.session_log_memory == b.session_log_memory, "session-log-memory");
   check(a.server_name == b.server_name, "server-name");
   check(a.state_dir == b.state_dir, "state-dir");
+  check(a.no_sfu == b.no_sfu, "no-sfu");
+  check(a.web_port == b.web_port, "web-port");
+  check(a.web_address == b.web_address, "web-address");
+  check(a.sfu_port == b.sfu_port, "sfu-port");
+  check(a.sfu_ip == b.sfu_ip, "sfu-ip");
+  check(a.sfu_tcp_port == b.sfu_tcp_port, "sfu-tcp-port");
+  check(a.web_root == b.web_root, "web-root");
+  check(a.imprint_file == b.imprint_file, "imprint-file");
+  check(a.privacy_file == b.privacy_file, "privacy-file");
   return keys;
 }
 

@@ -1,0 +1,263 @@
+// Connections, joining and leaving, and the small messages (mute, kick, lock).
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+#include "sfu/conference/conference_state.h"
+#include "turnd/auth/authenticator.h"
+#include "turnd/common/log.h"
+#include "turnd/stun/integrity.h"
+
+namespace turnd::sfu::conference {
+
+Conference::Conference(ConferenceDeps deps, ConferenceOptions options)
+    : deps_(std::move(deps)), options_(std::move(options)) {}
+
+// turnd stops: everyone's visit ends as 'shutdown' (no messages: the
+// signalling server has stopped).
+Conference::~Conference() {
+  for (auto& [slug, room] : rooms_) {
+    for (auto& p : room->participants) {
+      record_visit_end(*p, "shutdown");
+      for (auto* t : {p->publisher.get(), p->subscriber.get()}) {
+        if (t != nullptr) deps_.endpoint.remove(*t);
+      }
+    }
+  }
+}
+
+void Conference::record_visit_end(const Participant& p, std::string_view reason) {
+  if (!deps_.on_participation || !p.room->info) return;
+  ParticipationEvent e{p.visit_id, p.room->info->id, p.id, p.name, p.client, p.moderator,
+                       p.joined_unix};
+  e.left_at = std::max(deps_.clock.unix_seconds(), p.joined_unix);
+  e.end_reason = std::string(reason);
+  for (const auto& producer : p.producers) {
+    const char* kind = producer->track.source == TrackSource::kScreen ? "screen"
+                       : producer->track.kind == MediaKind::kAudio    ? "audio"
+                                                                      : "video";
+    if (std::find(e.media_sent.begin(), e.media_sent.end(), kind) == e.media_sent.end()) {
+      e.media_sent.emplace_back(kind);
+    }
+  }
+  e.bytes_from = p.bytes_in;
+  e.bytes_to = p.bytes_out;
+  deps_.on_participation(e);
+}
+
+size_t Conference::participant_count() const noexcept {
+  size_t n = 0;
+  for (const auto& [slug, room] : rooms_) n += room->participants.size();
+  return n;
+}
+
+void Conference::on_open(ConnectionId connection, const SocketAddress& peer) {
+  auto c = std::make_unique<Connection>();
+  c->id = connection;
+  c->peer = peer;
+  connections_[connection] = std::move(c);
+}
+
+void Conference::on_close(ConnectionId connection) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return;
+  if (Participant* p = it->second->participant) leave(*p, "left");
+  connections_.erase(connection);
+}
+
+void Conference::on_message(ConnectionId connection, const std::string& text) {
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return;
+  auto parsed = parse_client_message(text);
+  if (auto* e = std::get_if<ProtocolError>(&parsed)) {
+    return refuse(*it->second, e->code, e->message);
+  }
+  handle(*it->second, std::get<ClientMessage>(parsed));
+}
+
+void Conference::refuse(Connection& c, std::string_view code, std::string_view message) {
+  deps_.signal.send(c.id, error_message(code, message));
+}
+
+void Conference::handle(Connection& c, const ClientMessage& m) {
+  if (const auto* j = std::get_if<JoinRequest>(&m)) return join(c, *j);
+  if (std::holds_alternative<PingRequest>(m)) return deps_.signal.send(c.id, pong_message());
+  Participant* p = c.participant;
+  if (p == nullptr) return refuse(c, error::kNotJoined, "join a room first");
+  if (const auto* r = std::get_if<PublishRequest>(&m)) return publish(*p, *r);
+  if (const auto* a = std::get_if<SubscriberAnswer>(&m)) return subscriber_answer(*p, *a);
+  if (const auto* mute = std::get_if<MuteRequest>(&m)) {
+    (mute->kind == MediaKind::kAudio ? p->audio_muted : p->video_muted) = mute->muted;
+    return broadcast(*p->room, muted_message(p->id, mute->kind, mute->muted), p);
+  }
+  if (const auto* kick = std::get_if<KickRequest>(&m)) {
+    if (!p->moderator) return refuse(c, error::kForbidden, "only a moderator may remove people");
+    for (auto& other : p->room->participants) {
+      if (other->id == kick->participant && other.get() != p) {
+        ConnectionId target = other->connection;
+        deps_.signal.send(target, kicked_message());
+        leave(*other, "kicked");
+        deps_.signal.close(target);
+        return;
+      }
+    }
+    return refuse(c, error::kBadMessage, "no participant '" + kick->participant + "' here");
+  }
+  if (const auto* lock = std::get_if<LockRequest>(&m)) {
+    if (!p->moderator) return refuse(c, error::kForbidden, "only a moderator may lock the room");
+    p->room->locked = lock->locked;
+    return broadcast(*p->room, room_locked_message(lock->locked), nullptr);
+  }
+  if (std::holds_alternative<LeaveRequest>(m)) {
+    leave(*p, "left");
+    deps_.signal.close(c.id);
+  }
+}
+
+void Conference::join(Connection& c, const JoinRequest& j) {
+  if (c.participant != nullptr || c.joining) {
+    return refuse(c, error::kBadMessage, "this connection has joined already");
+  }
+  SteadyTime now = deps_.clock.now();
+  if (!throttle_.allowed(c.peer, j.room, now)) {
+    counters_.refused_joins++;
+    return refuse(c, error::kThrottled, "too many wrong codes; try again in a few minutes");
+  }
+  RoomDirectory::Entry room = deps_.rooms.find(j.room);
+  if (!room || (room->expires_at && *room->expires_at <= deps_.clock.unix_seconds())) {
+    counters_.refused_joins++;
+    return refuse(c, error::kNoSuchRoom, "there is no room '" + j.room + "'");
+  }
+  c.joining = true;
+  ConnectionId id = c.id;
+  std::string slug = j.room, name = j.name;
+  deps_.codes.verify(j.code, room->participant_code_hash, room->moderator_code_hash,
+                     [this, id, slug, name](CodeMatch match) { admit(id, slug, name, match); });
+}
+
+// After the code check: the connection may have gone, the room may have
+// filled up or been locked meanwhile.
+void Conference::admit(ConnectionId connection, const std::string& slug, const std::string& name,
+                       CodeMatch match) {
+  auto cit = connections_.find(connection);
+  if (cit == connections_.end()) return;
+  Connection& c = *cit->second;
+  c.joining = false;
+  if (match == CodeMatch::kNone) {
+    throttle_.record_failure(c.peer, slug, deps_.clock.now());
+    counters_.refused_joins++;
+    LOG_INFO("sfu", "wrong access code for room %s from %s", slug.c_str(),
+             log::pseudonym(c.peer).c_str());
+    return refuse(c, error::kWrongCode, "the access code is not right");
+  }
+  RoomDirectory::Entry info = deps_.rooms.find(slug);
+  if (!info) return refuse(c, error::kNoSuchRoom, "the room was deleted");
+  auto& room = rooms_[slug];
+  if (!room) {
+    room = std::make_unique<Room>();
+    room->slug = slug;
+  }
+  room->info = info;
+  bool moderator = match == CodeMatch::kModerator;
+  if (room->locked && !moderator) {
+    counters_.refused_joins++;
+    return refuse(c, error::kRoomLocked, "the room is locked");
+  }
+  if (info->max_participants &&
+      room->participants.size() >= static_cast<size_t>(*info->max_participants)) {
+    counters_.refused_joins++;
+    return refuse(c, error::kRoomFull, "the room is full");
+  }
+  auto p = std::make_unique<Participant>();
+  p->id = "p" + std::to_string(next_participant_++);
+  p->name = name;
+  p->moderator = moderator;
+  p->room = room.get();
+  p->connection = connection;
+  p->client = c.peer;
+  p->joined_unix = deps_.clock.unix_seconds();
+  RAND_bytes(reinterpret_cast<unsigned char*>(p->visit_id.data()), 16);
+  p->visit_id[6] = (p->visit_id[6] & std::byte{0x0F}) | std::byte{0x40};
+  p->visit_id[8] = (p->visit_id[8] & std::byte{0x3F}) | std::byte{0x80};
+  c.participant = p.get();
+  Participant& joined = *p;
+  room->participants.push_back(std::move(p));
+  counters_.joins++;
+  LOG_INFO("sfu", "%s joined room %s%s (%zu in the room)", joined.id.c_str(), slug.c_str(),
+           moderator ? " as moderator" : "", room->participants.size());
+  deps_.signal.send(connection, joined_message(joined_info(joined)));
+  broadcast(*joined.room, participant_joined_message({joined.id, joined.name, false, false}),
+            &joined);
+  if (deps_.on_participation) {
+    deps_.on_participation({joined.visit_id, info->id, joined.id, joined.name, joined.client,
+                            moderator, joined.joined_unix});
+  }
+  renegotiate(joined);  // what the others already publish
+}
+
+JoinedInfo Conference::joined_info(const Participant& p) const {
+  JoinedInfo info;
+  info.id = p.id;
+  info.moderator = p.moderator;
+  info.room_slug = p.room->slug;
+  info.room_name = p.room->info ? p.room->info->display_name : p.room->slug;
+  info.locked = p.room->locked;
+  for (const auto& other : p.room->participants) {
+    if (other.get() == &p) continue;
+    info.participants.push_back({other->id, other->name, other->audio_muted, other->video_muted});
+  }
+  info.ice_servers = ice_servers(p.id);
+  return info;
+}
+
+// turnd's own TURN with a REST credential for this participant (coturn's
+// use-auth-secret scheme): a browser behind a UDP-blocking firewall falls
+// back to TURN over TCP/TLS by itself.
+std::vector<IceServer> Conference::ice_servers(const std::string& participant_id) const {
+  if (options_.turn_urls.empty() || options_.turn_secret.empty()) return {};
+  std::string username = std::to_string(deps_.clock.unix_seconds() +
+                                        options_.turn_credential_lifetime) +
+                         options_.rest_separator + participant_id;
+  stun::MacContext mac;
+  std::string password = auth::Authenticator::rest_password(mac, options_.turn_secret, username);
+  return {IceServer{options_.turn_urls, username, password}};
+}
+
+void Conference::leave(Participant& p, std::string_view reason) {
+  Room& room = *p.room;
+  std::string id = p.id;
+  std::string slug = room.slug;
+  for (auto* t : {p.publisher.get(), p.subscriber.get()}) {
+    if (t != nullptr) {
+      t->close();
+      deps_.endpoint.remove(*t);
+    }
+  }
+  record_visit_end(p, reason);
+  if (auto cit = connections_.find(p.connection); cit != connections_.end()) {
+    cit->second->participant = nullptr;
+  }
+  auto& list = room.participants;
+  // Consumers of the leaving producers point at them: detach first.
+  for (auto& other : list) {
+    for (Consumer& consumer : other->consumers) {
+      if (consumer.producer != nullptr && consumer.producer->owner == &p) consumer.producer = nullptr;
+    }
+  }
+  list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& x) { return x.get() == &p; }),
+             list.end());
+  counters_.leaves++;
+  LOG_INFO("sfu", "%s left room %s (%.*s)", id.c_str(), room.slug.c_str(),
+           static_cast<int>(reason.size()), reason.data());
+  broadcast(room, participant_left_message(id, reason), nullptr);
+  for (auto& other : list) renegotiate(*other);
+  if (list.empty()) rooms_.erase(slug);
+}
+
+void Conference::broadcast(const Room& room, const std::string& text, const Participant* except) {
+  for (const auto& p : room.participants) {
+    if (p.get() != except) deps_.signal.send(p->connection, text);
+  }
+}
+
+}  // namespace turnd::sfu::conference

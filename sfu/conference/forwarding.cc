@@ -1,0 +1,196 @@
+// The media path: RTP from a publisher's producer to every subscriber of it
+// (decrypted once, encrypted once per subscriber, otherwise unchanged — the
+// subscriber offers carry the producer's SSRC and payload type), RTCP
+// feedback the other way: PLI/FIR to the publisher (at most one per second,
+// and at once when a subscriber connects), NACKs answered from the
+// producer's history, the publisher's sender reports to the subscribers,
+// and REMB to publishers so their bitrate ramps up.
+#include <cstring>
+
+#include "sfu/conference/conference_state.h"
+#include "sfu/rtp/rtcp.h"
+#include "sfu/rtp/rtcp_feedback.h"
+#include "sfu/rtp/rtp_packet.h"
+#include "turnd/common/log.h"
+
+namespace turnd::sfu::conference {
+namespace {
+
+constexpr uint32_t kSfuSsrc = 1;  // the sender SSRC of the SFU's own RTCP
+constexpr auto kKeyframeInterval = std::chrono::milliseconds(1000);
+constexpr auto kRembInterval = std::chrono::milliseconds(1000);
+
+Conference::Participant* owner(transport::WebRtcTransport& t) {
+  return static_cast<Conference::Participant*>(t.user);
+}
+
+}  // namespace
+
+void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noexcept {
+  Participant* p = owner(t);
+  if (p == nullptr || &t != p->publisher.get()) return;  // subscribers send no media
+  rtp::RtpPacketView view;
+  if (rtp::RtpPacketView::parse(packet, view) != rtp::RtpError::kOk) return;
+  for (auto& producer : p->producers) {
+    if (producer->media.ssrc == view.ssrc()) {
+      p->bytes_in += packet.size();
+      forward_rtp(*producer, packet, view.sequence_number());
+      return;
+    }
+  }
+}
+
+void Conference::forward_rtp(Producer& producer, MutableBytes packet, uint16_t seq) noexcept {
+  producer.packets++;
+  producer.bytes += packet.size();
+  if (packet.size() + transport::WebRtcTransport::kPacketTailroom > scratch_.size()) return;
+  if (producer.history) {
+    producer.history->store(seq, packet);
+  }
+  for (Participant* subscriber : producer.subscribers) {
+    if (!subscriber->subscriber) continue;
+    std::memcpy(scratch_.data(), packet.data(), packet.size());
+    if (subscriber->subscriber->send_rtp(scratch_, packet.size())) {
+      counters_.forwarded_packets++;
+      counters_.forwarded_bytes += packet.size();
+      subscriber->bytes_out += packet.size();
+    }
+  }
+}
+
+void Conference::on_rtcp(transport::WebRtcTransport& t, MutableBytes packet) noexcept {
+  Participant* p = owner(t);
+  if (p == nullptr) return;
+  if (&t == p->subscriber.get()) {
+    on_subscriber_rtcp(*p, packet);
+  } else if (&t == p->publisher.get()) {
+    on_publisher_rtcp(*p, packet);
+  }
+}
+
+// Feedback from someone receiving: keyframe requests and NACKs concern the
+// producer behind the media SSRC.
+void Conference::on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcept {
+  rtp::RtcpCompound compound;
+  if (rtp::RtcpCompound::parse(packet, compound) != rtp::RtcpError::kOk) return;
+  auto producer_of = [&p](uint32_t ssrc) -> Producer* {
+    for (const Consumer& c : p.consumers) {
+      if (c.producer != nullptr && c.producer->media.ssrc == ssrc) return c.producer;
+    }
+    return nullptr;
+  };
+  for (const rtp::RtcpPacketView& rtcp : compound) {
+    rtp::PliView pli;
+    rtp::FirView fir;
+    rtp::NackView nack;
+    if (rtp::PliView::parse(rtcp, pli) == rtp::RtcpError::kOk) {
+      if (Producer* producer = producer_of(pli.media_ssrc())) request_keyframe(*producer, false);
+    } else if (rtp::FirView::parse(rtcp, fir) == rtp::RtcpError::kOk) {
+      for (size_t i = 0; i < fir.entry_count(); ++i) {
+        if (Producer* producer = producer_of(fir.entry(i).ssrc)) request_keyframe(*producer, false);
+      }
+    } else if (rtp::NackView::parse(rtcp, nack) == rtp::RtcpError::kOk) {
+      Producer* producer = producer_of(nack.media_ssrc());
+      if (producer == nullptr || !producer->history || !p.subscriber) continue;
+      counters_.nacks++;
+      nack.for_each_lost([&](uint16_t seq) {
+        Bytes stored = producer->history->find(seq);
+        if (stored.empty()) return;
+        if (stored.size() + transport::WebRtcTransport::kPacketTailroom > scratch_.size()) return;
+        std::memcpy(scratch_.data(), stored.data(), stored.size());
+        if (p.subscriber->send_rtp(scratch_, stored.size())) counters_.retransmitted++;
+      });
+    }
+  }
+}
+
+// From a publisher: its sender reports go on to its subscribers (same SSRC),
+// so they can synchronise audio and video.
+void Conference::on_publisher_rtcp(Participant& p, MutableBytes packet) noexcept {
+  rtp::RtcpCompound compound;
+  if (rtp::RtcpCompound::parse(packet, compound) != rtp::RtcpError::kOk) return;
+  for (const rtp::RtcpPacketView& rtcp : compound) {
+    if (rtcp.type() != rtp::kRtcpSenderReport || rtcp.body().size() < 4) continue;
+    uint32_t ssrc = load_be32(rtcp.body().data());
+    for (auto& producer : p.producers) {
+      if (producer->media.ssrc != ssrc) continue;
+      Bytes sr = rtcp.data();
+      if (sr.size() + transport::WebRtcTransport::kPacketTailroom > scratch_.size()) break;
+      for (Participant* subscriber : producer->subscribers) {
+        if (!subscriber->subscriber) continue;
+        std::memcpy(scratch_.data(), sr.data(), sr.size());
+        subscriber->subscriber->send_rtcp(scratch_, sr.size());
+      }
+    }
+  }
+}
+
+// PLI to the publisher; `now_anyway` skips the one-per-second limit (a new
+// subscriber must get a keyframe at once).
+void Conference::request_keyframe(Producer& producer, bool now_anyway) noexcept {
+  if (producer.track.kind != MediaKind::kVideo || !producer.owner->publisher) return;
+  SteadyTime now = deps_.clock.now();
+  if (!now_anyway && now - producer.last_keyframe_request < kKeyframeInterval) return;
+  producer.last_keyframe_request = now;
+  size_t n = rtp::build_pli(scratch_, kSfuSsrc, producer.media.ssrc);
+  if (n != 0 && producer.owner->publisher->send_rtcp(scratch_, n)) counters_.plis++;
+}
+
+// REMB: the SFU forwards without transcoding, so it lets each publisher send
+// up to remb_bitrate per video track.
+void Conference::send_remb(Participant& p) noexcept {
+  if (!p.publisher) return;
+  std::array<uint32_t, kMaxTracks> ssrcs{};
+  size_t count = 0;
+  for (auto& producer : p.producers) {
+    if (producer->track.kind == MediaKind::kVideo && count < ssrcs.size()) {
+      ssrcs[count++] = producer->media.ssrc;
+    }
+  }
+  if (count == 0) return;
+  size_t n = rtp::build_remb(scratch_, kSfuSsrc, options_.remb_bitrate * count,
+                             std::span<const uint32_t>(ssrcs.data(), count));
+  if (n != 0) p.publisher->send_rtcp(scratch_, n);
+}
+
+void Conference::on_state(transport::WebRtcTransport& t, transport::TransportState state) noexcept {
+  Participant* p = owner(t);
+  if (p == nullptr) return;
+  using transport::TransportState;
+  if (state == TransportState::kFailed) {
+    if (!p->broken_since) p->broken_since = deps_.clock.now();
+    LOG_INFO("sfu", "%s: %s transport failed", p->id.c_str(),
+             &t == p->publisher.get() ? "publisher" : "subscriber");
+    return;
+  }
+  if (state == TransportState::kConnected && &t == p->subscriber.get()) {
+    for (const Consumer& c : p->consumers) {
+      if (c.producer != nullptr) request_keyframe(*c.producer, true);
+    }
+  }
+}
+
+void Conference::on_timer() {
+  SteadyTime now = deps_.clock.now();
+  std::vector<Participant*> broken;
+  for (auto& [slug, room] : rooms_) {
+    for (auto& p : room->participants) {
+      for (auto* t : {p->publisher.get(), p->subscriber.get()}) {
+        if (t != nullptr) t->on_timer(now);
+      }
+      if (p->broken_since && now - *p->broken_since >= options_.broken_transport_timeout) {
+        broken.push_back(p.get());
+      } else if (now - p->last_remb >= kRembInterval) {
+        p->last_remb = now;
+        send_remb(*p);
+      }
+    }
+  }
+  for (Participant* p : broken) {
+    ConnectionId connection = p->connection;
+    leave(*p, "timeout");
+    deps_.signal.close(connection);
+  }
+}
+
+}  // namespace turnd::sfu::conference

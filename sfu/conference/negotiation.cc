@@ -1,0 +1,147 @@
+#include "sfu/conference/negotiation.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "sfu/sdp/answer.h"
+#include "sfu/sdp/candidate.h"
+#include "sfu/sdp/parser.h"
+#include "sfu/sdp/subscriber_offer.h"
+#include "sfu/sdp/transport.h"
+
+namespace turnd::sfu::conference {
+namespace {
+
+constexpr std::string_view kTransportCcUri =
+    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
+bool forwarded_to_subscribers(const sdp::Extmap& e) {
+  return e.uri != "urn:ietf:params:rtp-hdrext:sdes:mid" &&
+         e.uri != "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id" &&
+         e.uri != "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id" &&
+         e.uri != kTransportCcUri;
+}
+
+sdp::LocalTransport to_sdp(const LocalTransport& l) {
+  sdp::LocalTransport t;
+  t.ice_ufrag = l.ice.ufrag;
+  t.ice_pwd = l.ice.pwd;
+  t.fingerprint_sha256 = l.fingerprint.to_string();
+  int n = 1;
+  for (const SocketAddress& a : l.udp_candidates) {
+    t.candidates.push_back(sdp::host_udp_candidate(std::to_string(n++), a.ip_string(), a.port()));
+  }
+  for (const SocketAddress& a : l.tcp_candidates) {
+    t.candidates.push_back(
+        sdp::host_tcp_passive_candidate(std::to_string(n++), a.ip_string(), a.port()));
+  }
+  t.session_id = l.session_id;
+  t.session_version = l.session_version;
+  return t;
+}
+
+sdp::SessionDescription parse_or_throw(const std::string& text, const char* what) {
+  auto parsed = sdp::parse(text);
+  if (auto* e = std::get_if<sdp::SdpError>(&parsed)) {
+    throw std::invalid_argument(std::string(what) + ": " + e->message());
+  }
+  return std::get<sdp::SessionDescription>(std::move(parsed));
+}
+
+RemoteTransport remote_of(const sdp::RemoteTransport& r) {
+  auto fp = dtls::Fingerprint::parse(r.fingerprint.value);
+  if (r.fingerprint.algorithm != "sha-256" || !fp) {
+    throw std::invalid_argument("only sha-256 DTLS fingerprints are supported");
+  }
+  return {r.ice_ufrag, *fp};
+}
+
+// The SSRC a section sends on, and its RTX SSRC (a=ssrc-group:FID).
+void ssrcs_of(const sdp::MediaDescription& m, PublishedTrack& t) {
+  for (const sdp::SsrcGroup& g : m.ssrc_groups) {
+    if (g.semantics == "FID" && g.ssrcs.size() == 2) {
+      t.ssrc = g.ssrcs[0];
+      t.rtx_ssrc = g.ssrcs[1];
+    }
+  }
+  if (t.ssrc == 0 && !m.ssrcs.empty()) t.ssrc = m.ssrcs.front().ssrc;
+  if (const sdp::SsrcDescription* s = m.find_ssrc(t.ssrc)) t.cname = s->cname;
+}
+
+}  // namespace
+
+PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& local) {
+  sdp::SessionDescription offer = parse_or_throw(offer_text, "the offer");
+  sdp::AnswerOptions options;
+  options.transport = to_sdp(local);
+  auto built = sdp::build_answer(offer, options);
+  if (auto* e = std::get_if<sdp::SdpError>(&built)) {
+    throw std::invalid_argument("cannot answer the offer: " + e->message());
+  }
+  sdp::SessionDescription answer = std::get<sdp::SessionDescription>(std::move(built));
+  PublishPlan plan;
+  for (sdp::MediaDescription& m : answer.media) {
+    // REMB, not transport-wide congestion control (see the header).
+    std::erase_if(m.extmaps, [](const sdp::Extmap& e) { return e.uri == kTransportCcUri; });
+    for (sdp::Codec& c : m.codecs) {
+      std::erase_if(c.feedback, [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
+    }
+    if (m.rejected() || !sdp::receives(m.direction)) continue;
+    const sdp::MediaDescription* offered = offer.find_media(m.mid);
+    if (offered == nullptr) continue;
+    PublishedTrack t;
+    t.mid = m.mid;
+    t.kind = m.media == "audio" ? MediaKind::kAudio : MediaKind::kVideo;
+    ssrcs_of(*offered, t);
+    if (t.ssrc == 0) continue;  // nothing sent on it (yet)
+    if (t.cname.empty()) t.cname = "turnd";
+    t.codecs = m.codecs;
+    t.extmaps = m.extmaps;
+    plan.tracks.push_back(std::move(t));
+  }
+  auto remote = sdp::remote_transport(offer);
+  if (auto* e = std::get_if<sdp::SdpError>(&remote)) {
+    throw std::invalid_argument("the offer's transport: " + e->message());
+  }
+  plan.remote = remote_of(std::get<sdp::RemoteTransport>(remote));
+  plan.answer = answer.to_string();
+  return plan;
+}
+
+sdp::SessionDescription subscriber_offer(const std::vector<OfferedLine>& lines,
+                                         const LocalTransport& local) {
+  std::vector<sdp::OutgoingTrack> tracks;
+  for (const OfferedLine& line : lines) {
+    sdp::OutgoingTrack t;
+    t.mid = line.mid;
+    t.kind = line.track.kind == MediaKind::kAudio ? "audio" : "video";
+    t.codecs = line.track.codecs;
+    for (const sdp::Extmap& e : line.track.extmaps) {
+      if (forwarded_to_subscribers(e)) t.extmaps.push_back(e);
+    }
+    t.ssrc = line.track.ssrc;
+    t.rtx_ssrc = line.track.rtx_ssrc;
+    t.cname = line.track.cname;
+    t.stream_id = line.participant;
+    t.track_id = line.participant + "-" + line.track.mid;
+    t.active = line.active;
+    tracks.push_back(std::move(t));
+  }
+  auto built = sdp::build_subscriber_offer(tracks, to_sdp(local));
+  if (auto* e = std::get_if<sdp::SdpError>(&built)) {
+    throw std::invalid_argument("cannot build the offer: " + e->message());
+  }
+  return std::get<sdp::SessionDescription>(std::move(built));
+}
+
+RemoteTransport check_subscriber_answer(const sdp::SessionDescription& offer,
+                                        const std::string& answer_text) {
+  sdp::SessionDescription answer = parse_or_throw(answer_text, "the answer");
+  auto checked = sdp::check_answer(offer, answer);
+  if (auto* e = std::get_if<sdp::SdpError>(&checked)) {
+    throw std::invalid_argument("the answer does not fit the offer: " + e->message());
+  }
+  return remote_of(std::get<sdp::RemoteTransport>(checked));
+}
+
+}  // namespace turnd::sfu::conference

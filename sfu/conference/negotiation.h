@@ -1,0 +1,83 @@
+// Negotiation: what the conference takes from and puts into SDP (built on
+// sfu/sdp). A publisher's offer becomes PublishedTracks and an answer; a
+// subscriber gets an offer with one send-only m-line per track it receives,
+// and its answer gives the transport's remote ICE ufrag and DTLS fingerprint.
+//
+// Two choices keep forwarding free of rewriting and of state we do not have:
+// - the answer to a publisher drops transport-cc (feedback and header
+//   extension): the SFU does not send transport-wide feedback, it sends REMB,
+//   which Chrome then uses as its estimate;
+// - subscriber offers repeat the publisher's SSRCs, payload types and
+//   extension IDs, but not sdes:mid / rtp-stream-id (the forwarded packets
+//   carry the publisher's mid, which names another m-line here: the browser
+//   demultiplexes by SSRC instead).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sfu/conference/protocol.h"
+#include "sfu/dtls/fingerprint.h"
+#include "sfu/ice/credentials.h"
+#include "sfu/rtp/rtx_buffer.h"
+#include "sfu/sdp/session_description.h"
+#include "turnd/common/address.h"
+
+namespace turnd::sfu::conference {
+
+using RtpHistory = rtp::RtxBuffer;
+
+struct PublishedTrack {
+  std::string mid;  // in the publisher's SDP
+  MediaKind kind = MediaKind::kAudio;
+  uint32_t ssrc = 0;
+  std::optional<uint32_t> rtx_ssrc;
+  std::string cname;
+  std::vector<sdp::Codec> codecs;    // as answered
+  std::vector<sdp::Extmap> extmaps;  // as answered
+};
+
+// The remote side of a transport, from either SDP.
+struct RemoteTransport {
+  std::string ice_ufrag;
+  dtls::Fingerprint fingerprint;
+};
+
+struct LocalTransport {
+  ice::IceCredentials ice;
+  dtls::Fingerprint fingerprint;
+  std::vector<SocketAddress> udp_candidates;
+  std::vector<SocketAddress> tcp_candidates;
+  uint64_t session_id = 0;
+  uint64_t session_version = 1;
+};
+
+struct PublishPlan {
+  RemoteTransport remote;
+  std::vector<PublishedTrack> tracks;  // the offered send tracks we accept
+  std::string answer;                   // SDP
+};
+
+// Throws std::invalid_argument with a reason for people when the offer is
+// not something we can answer.
+PublishPlan plan_publish(const std::string& offer, const LocalTransport& local);
+
+// One m-line of a subscriber offer; `active` false: a track that ended.
+struct OfferedLine {
+  std::string mid;
+  std::string participant;  // the publisher, as a=msid stream id
+  PublishedTrack track;
+  bool active = true;
+};
+
+// Throws std::invalid_argument (never expected: our own lines).
+sdp::SessionDescription subscriber_offer(const std::vector<OfferedLine>& lines,
+                                         const LocalTransport& local);
+
+// Throws std::invalid_argument when the answer does not fit the offer.
+RemoteTransport check_subscriber_answer(const sdp::SessionDescription& offer,
+                                        const std::string& answer);
+
+}  // namespace turnd::sfu::conference

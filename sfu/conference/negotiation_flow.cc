@@ -1,0 +1,169 @@
+// The conference's side of SDP: a publisher's offers become producers, and
+// every change in the room becomes a new offer to each subscriber (one at a
+// time: a change that comes while an offer is out waits for its answer).
+#include <algorithm>
+#include <stdexcept>
+
+#include "sfu/conference/conference_state.h"
+#include "turnd/common/log.h"
+
+namespace turnd::sfu::conference {
+namespace {
+
+constexpr size_t kVideoHistory = 512;  // packets kept per video track for NACKs
+
+}  // namespace
+
+transport::WebRtcTransport& Conference::transport_for(Participant& p, bool publisher) {
+  auto& slot = publisher ? p.publisher : p.subscriber;
+  if (!slot) {
+    slot = std::make_unique<transport::WebRtcTransport>(deps_.transports, *this, std::nullopt,
+                                                        std::string());
+    slot->user = &p;
+    deps_.endpoint.add(*slot);
+  }
+  return *slot;
+}
+
+LocalTransport Conference::local_transport(const transport::WebRtcTransport& t,
+                                           uint64_t version) const {
+  LocalTransport l{t.local_ice(), deps_.transports.dtls.local_fingerprint(),
+                   options_.udp_candidates, options_.tcp_candidates};
+  l.session_id = std::hash<std::string>{}(t.local_ice().ufrag) & 0x3FFFFFFFFFFFFFFFull;
+  l.session_version = version;
+  return l;
+}
+
+void Conference::publish(Participant& p, const PublishRequest& r) {
+  transport::WebRtcTransport& t = transport_for(p, true);
+  PublishPlan plan;
+  try {
+    plan = plan_publish(r.sdp, local_transport(t, 1));
+  } catch (const std::invalid_argument& e) {
+    return deps_.signal.send(p.connection, error_message(error::kBadMessage, e.what()));
+  }
+  t.set_remote(plan.remote.fingerprint, plan.remote.ice_ufrag);
+
+  // Producers follow the offer: kept when the mid keeps its SSRC, made for new
+  // tracks, dropped for tracks no longer sent.
+  std::vector<std::unique_ptr<Producer>> next;
+  for (const PublishedTrack& track : plan.tracks) {
+    auto same = std::find_if(p.producers.begin(), p.producers.end(), [&](const auto& old) {
+      return old && old->mid == track.mid && old->media.ssrc == track.ssrc;
+    });
+    if (same != p.producers.end()) {
+      next.push_back(std::move(*same));
+      continue;
+    }
+    auto producer = std::make_unique<Producer>();
+    producer->owner = &p;
+    producer->mid = track.mid;
+    producer->media = track;
+    producer->track = {track.mid, track.kind,
+                       track.kind == MediaKind::kVideo ? TrackSource::kCamera : TrackSource::kMic};
+    for (const TrackInfo& info : r.tracks) {
+      if (info.mid == track.mid) producer->track = info;
+    }
+    if (track.kind == MediaKind::kVideo) {
+      producer->history = std::make_unique<RtpHistory>(kVideoHistory);
+    }
+    next.push_back(std::move(producer));
+  }
+  for (auto& gone : p.producers) {
+    if (!gone) continue;
+    for (auto& other : p.room->participants) {
+      for (Consumer& c : other->consumers) {
+        if (c.producer == gone.get()) c.producer = nullptr;
+      }
+    }
+    gone->subscribers.clear();
+  }
+  p.producers = std::move(next);
+  deps_.signal.send(p.connection, publish_answer_message(plan.answer));
+  LOG_INFO("sfu", "%s publishes %zu track(s)", p.id.c_str(), p.producers.size());
+  for (auto& other : p.room->participants) {
+    if (other.get() != &p) renegotiate(*other);
+  }
+}
+
+// The subscriber's lines follow the room: a line per producer of everyone
+// else; lines of producers that went are rejected (JSEP keeps their place).
+void Conference::sync_consumers(Participant& p) {
+  for (Consumer& c : p.consumers) {
+    if (c.producer != nullptr && c.producer->owner->room != p.room) c.producer = nullptr;
+  }
+  for (auto& other : p.room->participants) {
+    if (other.get() == &p) continue;
+    for (auto& producer : other->producers) {
+      bool has = std::any_of(p.consumers.begin(), p.consumers.end(),
+                             [&](const Consumer& c) { return c.producer == producer.get(); });
+      if (!has) {
+        p.consumers.push_back({std::to_string(p.consumers.size()), producer.get(), other->id,
+                               producer->media});
+      }
+    }
+  }
+  // Every producer's subscriber list, from the consumers.
+  for (auto& owner : p.room->participants) {
+    for (auto& producer : owner->producers) {
+      producer->subscribers.clear();
+      for (auto& q : p.room->participants) {
+        for (const Consumer& c : q->consumers) {
+          if (c.producer == producer.get()) producer->subscribers.push_back(q.get());
+        }
+      }
+    }
+  }
+}
+
+void Conference::renegotiate(Participant& p) {
+  sync_consumers(p);
+  if (p.awaiting_answer) {
+    p.offer_again = true;
+    return;
+  }
+  if (p.consumers.empty()) return;  // nothing to receive yet
+  transport::WebRtcTransport& t = transport_for(p, false);
+  std::vector<OfferedLine> lines;
+  std::map<std::string, OfferedTrack> tracks;
+  for (const Consumer& c : p.consumers) {
+    lines.push_back({c.mid, c.publisher, c.track, c.producer != nullptr});
+    if (c.producer != nullptr) {
+      tracks[c.mid] = {c.publisher, c.producer->track.kind, c.producer->track.source};
+    }
+  }
+  try {
+    p.last_offer = subscriber_offer(lines, local_transport(t, ++p.offer_version));
+  } catch (const std::invalid_argument& e) {
+    LOG_ERROR("sfu", "%s: no offer: %s", p.id.c_str(), e.what());
+    return;
+  }
+  p.awaiting_answer = true;
+  deps_.signal.send(p.connection, offer_message(p.last_offer->to_string(), tracks));
+}
+
+void Conference::subscriber_answer(Participant& p, const SubscriberAnswer& a) {
+  if (!p.awaiting_answer || !p.subscriber || !p.last_offer) {
+    return deps_.signal.send(p.connection,
+                             error_message(error::kBadMessage, "no offer waits for an answer"));
+  }
+  RemoteTransport remote;
+  try {
+    remote = check_subscriber_answer(*p.last_offer, a.sdp);
+  } catch (const std::invalid_argument& e) {
+    return deps_.signal.send(p.connection, error_message(error::kBadMessage, e.what()));
+  }
+  p.subscriber->set_remote(remote.fingerprint, remote.ice_ufrag);
+  p.awaiting_answer = false;
+  if (p.offer_again) {
+    p.offer_again = false;
+    renegotiate(p);
+  } else if (p.subscriber->state() == transport::TransportState::kConnected) {
+    // New lines: their publishers send a keyframe for them.
+    for (const Consumer& c : p.consumers) {
+      if (c.producer != nullptr) request_keyframe(*c.producer, true);
+    }
+  }
+}
+
+}  // namespace turnd::sfu::conference

@@ -1,0 +1,153 @@
+#include "sfu/signal/http_routes.h"
+
+#include <array>
+#include <cctype>
+#include <utility>
+
+namespace turnd::sfu::signal {
+namespace {
+
+constexpr size_t kMaxSlugChars = 64;  // db/rooms.h: 1-64 of a-z, 0-9 and '-'
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_slug(std::string_view s) noexcept {
+  if (s.empty() || s.size() > kMaxSlugChars) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+// A segment of a static file's path: letters, digits, '-', '_', '.', not
+// starting with '.' (no "..", no dot files).
+bool is_safe_segment(std::string_view s) noexcept {
+  if (s.empty() || s.front() == '.') return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string_view extension(std::string_view file_name) noexcept {
+  size_t slash = file_name.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? file_name : file_name.substr(slash + 1);
+  size_t dot = base.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : base.substr(dot + 1);
+}
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kContentTypes{{
+    {"html", "text/html; charset=utf-8"},
+    {"js", "text/javascript; charset=utf-8"},
+    {"mjs", "text/javascript; charset=utf-8"},
+    {"css", "text/css; charset=utf-8"},
+    {"svg", "image/svg+xml"},
+    {"ico", "image/x-icon"},
+    {"png", "image/png"},
+    {"webp", "image/webp"},
+    {"json", "application/json"},
+    {"txt", "text/plain; charset=utf-8"},
+    {"woff2", "font/woff2"},
+}};
+
+constexpr std::array<HttpHeader, 5> kSecurityHeaders{{
+    {"content-security-policy:",
+     "default-src 'self'; connect-src 'self' wss:; img-src 'self' data:; "
+     "media-src 'self' blob:; style-src 'self'; script-src 'self'; object-src 'none'; "
+     "frame-ancestors 'none'; base-uri 'none'"},
+    {"x-content-type-options:", "nosniff"},
+    {"referrer-policy:", "no-referrer"},
+    {"strict-transport-security:", "max-age=31536000"},
+    {"permissions-policy:", "camera=(self), microphone=(self), display-capture=(self)"},
+}};
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    char c = static_cast<char>(hi * 16 + lo);
+    if (c == '\0') return std::nullopt;
+    out.push_back(c);
+    i += 2;
+  }
+  return out;
+}
+
+Route route_request(std::string_view raw_path) {
+  auto decoded = percent_decode(raw_path);
+  if (!decoded || decoded->empty() || decoded->front() != '/') return {};
+  std::string_view path = *decoded;
+  if (path.find('\0') != std::string_view::npos || path.find('\\') != std::string_view::npos) {
+    return {};
+  }
+  if (path == "/" || path == "/index.html") return {RouteKind::kIndex, std::string(kIndexFile)};
+  if (path == "/imprint") return {RouteKind::kImprint, {}};
+  if (path == "/privacy") return {RouteKind::kPrivacy, {}};
+  if (path == kWebSocketPath) return {RouteKind::kWebSocket, {}};
+  if (path.starts_with("/r/")) {
+    if (is_slug(path.substr(3))) return {RouteKind::kIndex, std::string(kIndexFile)};
+    return {};
+  }
+  // A static file: every segment safe, and an extension we serve.
+  std::string_view rest = path.substr(1);
+  for (size_t start = 0; start <= rest.size();) {
+    size_t end = rest.find('/', start);
+    if (end == std::string_view::npos) end = rest.size();
+    if (!is_safe_segment(rest.substr(start, end - start))) return {};
+    start = end + 1;
+  }
+  if (static_content_type(rest).empty()) return {};
+  return {RouteKind::kStatic, std::string(rest)};
+}
+
+std::string_view static_content_type(std::string_view file_name) {
+  std::string_view ext = extension(file_name);
+  for (const auto& [known, type] : kContentTypes) {
+    if (ext == known) return type;
+  }
+  return {};
+}
+
+std::string_view document_content_type(std::string_view file_name) {
+  std::string_view ext = extension(file_name);
+  if (ext == "html" || ext == "htm") return "text/html; charset=utf-8";
+  return "text/plain; charset=utf-8";
+}
+
+bool origin_allowed(std::string_view origin, std::string_view host) {
+  if (origin.empty()) return true;
+  if (host.empty()) return false;
+  constexpr std::string_view kScheme = "https://";
+  if (!origin.starts_with(kScheme)) return false;
+  std::string_view rest = origin.substr(kScheme.size());
+  if (rest.size() != host.size()) return false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(rest[i])) !=
+        std::tolower(static_cast<unsigned char>(host[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::span<const HttpHeader> security_headers() {
+  return kSecurityHeaders;
+}
+
+}  // namespace turnd::sfu::signal

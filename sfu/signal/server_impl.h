@@ -1,0 +1,106 @@
+// SignalServer's insides, shared by signal_server.cc (lifecycle, thread,
+// cross-thread queue, callback dispatch), ws_connection.cc (the WebSocket)
+// and http_responder.cc (files and fixed replies). Everything below `Signal
+// thread only` is touched by the service thread alone.
+#pragma once
+
+#include <libwebsockets.h>
+
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "sfu/signal/listen_socket.h"
+#include "sfu/signal/outbox.h"
+#include "sfu/signal/signal_server.h"
+
+namespace turnd::sfu::signal {
+
+inline constexpr const char* kProtocolName = "turnd-signal";
+
+// libwebsockets allocates one, zeroed, for every connection (and for the
+// adopted listening socket): plain data only.
+struct Session {
+  ConnectionId id;  // a WebSocket's id; 0 before the upgrade and for HTTP
+};
+
+// A WebSocket connection.
+struct Connection {
+  lws* wsi = nullptr;
+  SocketAddress peer;
+  Outbox outbox;
+  std::string rx;                // a message arriving in fragments
+  bool close_requested = false;  // close() was called: close once the outbox is empty
+  bool dropping = false;         // being killed: write nothing more
+};
+
+// A send() or close() from any thread, waiting for the service loop.
+struct Outgoing {
+  ConnectionId id = 0;
+  std::string text;
+  bool close = false;
+};
+
+class SignalServer::Impl {
+ public:
+  Impl(SignalOptions options, SignalHandler& handler);
+  ~Impl();
+
+  void start();
+  void stop();
+  void enqueue(Outgoing outgoing);
+  const SocketAddress& local_address() const noexcept { return local_; }
+
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+
+ private:
+  int dispatch(lws* wsi, lws_callback_reasons reason, Session* session, void* in, size_t len);
+  void run();
+  void drain();
+  void accept_pending(lws* listener);
+  void configure_tls(SSL_CTX* ctx);
+
+  // ws_connection.cc
+  bool upgrade_allowed(lws* wsi);
+  int on_established(lws* wsi, Session& session);
+  int on_receive(lws* wsi, Session& session, const char* data, size_t len);
+  int on_ws_writeable(lws* wsi, Session& session);
+  void on_ws_closed(Session& session);
+  void deliver(const Outgoing& outgoing);
+
+  // http_responder.cc
+  int on_http(lws* wsi, std::string_view path);
+  int serve_file(lws* wsi, const std::filesystem::path& file, std::string_view content_type,
+                 const char* cache_control, bool in_web_root);
+  int serve_document(lws* wsi, const std::filesystem::path& file, const char* what);
+  int reply_text(lws* wsi, unsigned status, const char* body, bool close);
+
+  SignalOptions options_;
+  SignalHandler& handler_;
+  std::filesystem::path web_root_;  // canonical
+  ListenSocket listener_;
+  int listen_fd_ = -1;  // owned by lws once adopted
+  SocketAddress local_;
+  std::vector<lws_protocol_vhost_options> headers_;
+  lws_retry_bo_t retry_{};
+  lws_protocols protocols_[2]{};
+  lws_context* context_ = nullptr;  // destroyed by the service thread, or ~Impl if never started
+  lws_vhost* vhost_ = nullptr;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex mutex_;  // guards the two below
+  std::vector<Outgoing> pending_;
+  lws_context* wake_ = nullptr;  // context_ while send() may wake it
+
+  // Signal thread only.
+  std::unordered_map<ConnectionId, Connection> connections_;
+  ConnectionId next_id_ = 1;
+};
+
+}  // namespace turnd::sfu::signal

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The SFU end to end with real browsers: three headless Chromium participants
+# join a room created with turnctl, with its access code, over turnd's HTTPS +
+# WSS; each receives the others' audio and video (getStats: packets received
+# and frames decoded grow); one leaves and the others see it; a wrong code is
+# refused. Then the same with the browsers forced to relay through turnd's own
+# TURN over TCP. Every visit is in participation_log (pseudonymised) and the
+# SFU's counters moved. Run by ctest through run_with_cluster.sh.
+: "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
+: "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
+source "$TURND_SRC/tests/e2e/lib.sh"
+URL="$TURND_TEST_DATABASE_URL"
+here="$TURND_SRC/tests/e2e/sfu_browser"
+
+PLAYWRIGHT_CORE=$(bash "$here/playwright.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR names where npm installs playwright-core}") ||
+  fail "playwright-core is not available"
+export PLAYWRIGHT_CORE
+[ -x /usr/bin/chromium ] || fail "chromium is missing (bash scripts/deps.sh installs it)"
+
+"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
+"$TURNCTL_BIN" --database="$URL" room create team --name "Team" >/dev/null || fail "room create"
+CODE=k7pm-2qxd-9hfa-wr3e
+"$TURNCTL_BIN" --database="$URL" room set-code team --code="$CODE" >/dev/null || fail "set-code"
+
+make_cert
+pick_port WEB_PORT
+pick_port SFU_PORT
+pick_port SFU_TCP_PORT
+pick_port METRICS_PORT
+start_server prometheus "prometheus-port=$METRICS_PORT" server-name=browser-node realm=example.org use-auth-secret static-auth-secret=e2e-secret \
+  allow-loopback-peers "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" "pkey=$PKEY" \
+  "web-port=$WEB_PORT" "sfu-port=$SFU_PORT" "sfu-tcp-port=$SFU_TCP_PORT" "web-root=$TURND_SRC/sfu/web"
+for _ in $(seq 50); do tcp_listens "$WEB_PORT" && break; sleep 0.1; done
+tcp_listens "$WEB_PORT" || fail "the web port $WEB_PORT does not listen"
+
+browser() {  # browser NAME ARGS...: runs conference.mjs, its output in E2E_TMP/NAME.log
+  local name=$1 rc=0
+  shift
+  timeout 150 node "$here/conference.mjs" --url "https://127.0.0.1:$WEB_PORT" --room team \
+    --code "$CODE" "$@" >"$E2E_TMP/$name.log" 2>&1 || rc=$?
+  sed "s/^/    /" "$E2E_TMP/$name.log"
+  [ "$rc" = 0 ] || fail "$name: the browsers' checks failed (exit $rc)"
+}
+
+browser direct --participants 3 --wrong-code
+pass "three Chromium participants see and hear each other over UDP to the SFU"
+browser relay-tcp --participants 2 --relay tcp
+pass "with TURN over TCP only, media still flows (relay candidates)"
+
+metric() {
+  python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' \
+    "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1 == n {print $2}'
+}
+forwarded=$(metric turnd_sfu_forwarded_packets_total)
+[ "${forwarded:-0}" -gt 1000 ] || fail "turnd_sfu_forwarded_packets_total=$forwarded"
+[ "$(metric turnd_sfu_refused_joins_total)" -ge 1 ] || fail "the wrong code is not counted"
+[ "$(metric turnd_sfu_plis_total)" -ge 1 ] || fail "no keyframe was requested"
+pass "the SFU's metrics moved: $forwarded packets forwarded"
+
+psql_value() { psql --no-psqlrc -At "$URL" -c "$1"; }
+for _ in $(seq 50); do
+  [ "$(psql_value "SELECT count(*) FROM participation_log WHERE left_at IS NOT NULL")" = 5 ] && break
+  sleep 0.2
+done
+visits=$(psql_value "SELECT count(*) FROM participation_log WHERE left_at IS NOT NULL
+  AND end_reason = 'left' AND node = 'browser-node' AND 'video' = ANY (media_sent)
+  AND 'audio' = ANY (media_sent) AND room_id IS NOT NULL AND length(participant_hash) = 16
+  AND client_prefix = '127.0.0.0/24' AND bytes_from_participant > 0 AND bytes_to_participant > 0")
+[ "$visits" = 5 ] || fail "$visits of 5 visits logged as expected: $(psql_value "SELECT * FROM participation_log")"
+pass "every visit is in participation_log, ended, pseudonymised, with its media kinds"

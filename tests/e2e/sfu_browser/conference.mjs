@@ -1,0 +1,150 @@
+// Headless Chromium participants in a turnd conference, driven with
+// playwright-core through the browser client's test hooks (window.turnd).
+//
+//   node conference.mjs --url https://127.0.0.1:8443 --room team --code CODE
+//        [--participants 3] [--relay tcp|tls] [--wrong-code] [--screen]
+//
+// Each participant is a browser context of its own (its own fake camera and
+// microphone). Checks, each printed as "PASS ..." or "FAIL ..." (exit 1 on the
+// first failure):
+//   - everyone joins and sees the others;
+//   - everyone receives the others' audio and video: inbound-rtp
+//     packetsReceived and framesDecoded grow (getStats);
+//   - with --relay: the selected candidate pair is a relay candidate over
+//     that protocol (the browsers are forced to iceTransportPolicy 'relay');
+//   - one leaves and the others see participant-left;
+//   - with --wrong-code: a wrong code is refused with error wrong-code.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => {
+    if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : true]);
+    return pairs;
+  }, []));
+const url = args.url;
+const room = args.room;
+const code = args.code;
+const count = Number(args.participants || 3);
+const relay = args.relay && args.relay !== true ? args.relay : null;
+const deadline = Date.now() + Number(args.timeout || 90) * 1000;
+
+function pass(what) { console.log(`PASS ${what}`); }
+function fail(what) {
+  console.log(`FAIL ${what}`);
+  throw new Error(what);
+}
+
+async function waitFor(what, fn, ms = 30000) {
+  const until = Math.min(Date.now() + ms, deadline);
+  let last;
+  while (Date.now() < until) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`${what} (last: ${JSON.stringify(last && last.message ? last.message : last)})`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--ignore-certificate-errors', '--auto-select-desktop-capture-source=Entire screen',
+    '--autoplay-policy=no-user-gesture-required',
+  ],
+});
+const consoleErrors = [];
+let status = 0;
+try {
+  const pages = [];
+  for (let i = 0; i < count; i++) {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
+    const page = await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`p${i}: ${m.text()}`); });
+    page.on('pageerror', (e) => consoleErrors.push(`p${i}: ${e.message}`));
+    const query = relay ? `?relay=1&turn=${relay}` : '';
+    await page.goto(`${url}/r/${room}${query}`);
+    await waitFor(`page ${i} loads the client`, () => page.evaluate(() => !!window.turnd));
+    pages.push(page);
+  }
+
+  if (args['wrong-code']) {
+    const result = await pages[0].evaluate(
+      ({ room }) => window.turnd.join({ room, code: 'definitely-wrong-code', name: 'Mallory' })
+        .then(() => 'joined', (e) => String(e && (e.code || e.message || e))), { room });
+    if (!String(result).includes('wrong-code')) fail(`a wrong code is refused (got ${result})`);
+    pass('a wrong code is refused with wrong-code');
+  }
+
+  for (let i = 0; i < count; i++) {
+    await pages[i].evaluate(({ room, code, name }) => window.turnd.join({ room, code, name }),
+      { room, code, name: `Person ${i + 1}` });
+  }
+  for (let i = 0; i < count; i++) {
+    await waitFor(`participant ${i} sees the ${count - 1} others`, () =>
+      pages[i].evaluate((n) => window.turnd.state().participants.length === n, count - 1));
+  }
+  pass(`${count} participants joined and see each other`);
+
+  // Media from everyone to everyone: two samples, the second larger.
+  const sample = (page) => page.evaluate(() => window.turnd.stats());
+  const media = async (i) => {
+    const s = await sample(pages[i]);
+    const audio = s.inbound.filter((x) => x.kind === 'audio' && x.packetsReceived > 0);
+    const video = s.inbound.filter((x) => x.kind === 'video' && x.framesDecoded > 0);
+    return audio.length >= count - 1 && video.length >= count - 1 ? s : null;
+  };
+  const first = [];
+  for (let i = 0; i < count; i++) {
+    first.push(await waitFor(`participant ${i} decodes audio and video from all others`, () => media(i), 45000));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  for (let i = 0; i < count; i++) {
+    const later = await sample(pages[i]);
+    const frames = (s) => s.inbound.filter((x) => x.kind === 'video').reduce((a, x) => a + (x.framesDecoded || 0), 0);
+    const packets = (s) => s.inbound.filter((x) => x.kind === 'audio').reduce((a, x) => a + (x.packetsReceived || 0), 0);
+    if (!(frames(later) > frames(first[i]) && packets(later) > packets(first[i]))) {
+      fail(`participant ${i}'s received media keeps growing (${JSON.stringify(later.inbound)})`);
+    }
+  }
+  pass('every participant keeps receiving audio and video from every other');
+
+  if (relay) {
+    for (let i = 0; i < count; i++) {
+      const s = await sample(pages[i]);
+      const pair = s.selectedPair || {};
+      if (pair.localCandidateType !== 'relay' || pair.relayProtocol !== relay) {
+        fail(`participant ${i} goes through TURN over ${relay} (pair ${JSON.stringify(pair)})`);
+      }
+    }
+    pass(`every participant's media goes through turnd's TURN over ${relay}`);
+  }
+
+  // The last one leaves; the others see it go.
+  const leaverId = await pages[count - 1].evaluate(() => window.turnd.state().id);
+  await pages[count - 1].evaluate(() => window.turnd.leave());
+  for (let i = 0; i < count - 1; i++) {
+    await waitFor(`participant ${i} sees ${leaverId} leave`, () =>
+      pages[i].evaluate((id) => !window.turnd.state().participants.some((p) => p.id === id), leaverId));
+  }
+  pass('a participant leaves and the others see it');
+
+  const bad = consoleErrors.filter((e) => /Content Security Policy|Failed to load|Uncaught/.test(e));
+  if (bad.length) fail(`no script or CSP errors in the pages: ${bad.join(' | ')}`);
+} catch (e) {
+  status = 1;
+  if (!String(e.message).length) console.log(`FAIL ${e}`);
+  if (consoleErrors.length) console.log(`---- browser console errors:\n${consoleErrors.join('\n')}`);
+} finally {
+  await browser.close();
+}
+process.exit(status);

@@ -1,0 +1,309 @@
+// The Conference's control logic with real parts — a real code check
+// (scrypt), a real Chromium offer, the SDP library, transports on a real
+// media endpoint — and a fake signalling server that records what each
+// connection is sent. Media itself is proven end to end with Chromium
+// (tests/db/test_sfu_browser.sh).
+#include "sfu/conference/conference.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "db/code_hash.h"
+#include "sfu/dtls/dtls_certificate.h"
+#include "sfu/sdp/parser.h"
+#include "turnd/auth/authenticator.h"
+
+namespace turnd::sfu::conference {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kCode = "k7pm-2qxd-9hfa-wr3e";
+constexpr const char* kModeratorCode = "m0de-rat0-rc0d-e123";
+
+std::string fixture(const char* name) {
+  std::ifstream in(std::string(TURND_TEST_SOURCE_DIR) + "/tests/unit/sfu/sdp/fixtures/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct FakeSignal final : SignalOut {
+  void send(ConnectionId c, std::string text) override { sent[c].push_back(json::parse(text)); }
+  void close(ConnectionId c) override { closed.push_back(c); }
+  // The messages of `type` sent to `c` so far.
+  std::vector<json> of(ConnectionId c, const std::string& type) {
+    std::vector<json> out;
+    for (const json& m : sent[c]) {
+      if (m["type"] == type) out.push_back(m);
+    }
+    return out;
+  }
+  std::map<ConnectionId, std::vector<json>> sent;
+  std::vector<ConnectionId> closed;
+};
+
+// Code checks finish on the verifier's thread and are posted here.
+struct Mailbox {
+  void post(std::function<void()> task) {
+    std::lock_guard lock(mutex);
+    tasks.push_back(std::move(task));
+    wake.notify_one();
+  }
+  // Runs what arrived, waiting up to 10 s for `expected` tasks.
+  void run(size_t expected = 1) {
+    for (size_t done = 0; done < expected; ++done) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(wake.wait_for(lock, std::chrono::seconds(10), [&] { return !tasks.empty(); }));
+        task = std::move(tasks.front());
+        tasks.pop_front();
+      }
+      task();
+    }
+  }
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<std::function<void()>> tasks;
+};
+
+class ConferenceTest : public ::testing::Test {
+ protected:
+  ConferenceTest()
+      : certificate_(dtls::DtlsCertificate::generate()),
+        dtls_(certificate_),
+        codes_([this](std::function<void()> task) { mailbox_.post(std::move(task)); }) {
+    db::Room room;
+    room.id = 7;
+    room.slug = "team";
+    room.display_name = "The Team";
+    room.participant_code_hash = db::hash_code(kCode);
+    room.moderator_code_hash = db::hash_code(kModeratorCode);
+    room.max_participants = 3;
+    rooms_.replace({room});
+    ConferenceOptions options;
+    options.udp_candidates = {*SocketAddress::parse("192.0.2.1:7882")};
+    options.turn_urls = {"turn:192.0.2.1:3478?transport=udp", "turn:192.0.2.1:3478?transport=tcp"};
+    options.turn_secret = "browser-secret";
+    conference_ = std::make_unique<Conference>(
+        ConferenceDeps{clock_, rooms_, signal_, codes_, endpoint_,
+                       transport::TransportDeps{clock_, dtls_, srtp_, mac_, endpoint_},
+                       [this](const ParticipationEvent& e) { visits_.push_back(e); }},
+        options);
+  }
+
+  void open(ConnectionId c) {
+    conference_->on_open(c, *SocketAddress::parse("198.51.100." + std::to_string(c) + ":5000"));
+  }
+  void send(ConnectionId c, const json& m) { conference_->on_message(c, m.dump()); }
+  void join(ConnectionId c, const std::string& name, const std::string& code = kCode) {
+    open(c);
+    send(c, {{"type", "join"}, {"room", "team"}, {"code", code}, {"name", name}});
+    mailbox_.run();
+  }
+  json last(ConnectionId c) { return signal_.sent[c].back(); }
+
+  // A browser's answer to the subscriber offer `offer_sdp`.
+  static std::string answer_to(const std::string& offer_sdp) {
+    auto parsed = sdp::parse(offer_sdp);
+    auto d = std::get<sdp::SessionDescription>(parsed);
+    d.ice_lite = false;
+    for (auto& m : d.media) {
+      m.ice_ufrag = "brws";
+      m.ice_pwd = "browserpasswordbrowserpw";
+      m.fingerprint = sdp::Fingerprint{"sha-256", dtls::DtlsCertificate::generate().fingerprint_sha256()};
+      m.setup = sdp::Setup::kActive;
+      m.candidates.clear();
+      m.end_of_candidates = false;
+      if (!m.rejected()) m.direction = sdp::Direction::kRecvOnly;
+      m.ssrcs.clear();
+      m.ssrc_groups.clear();
+      m.msids.clear();
+    }
+    return d.to_string();
+  }
+
+  ManualClock clock_;
+  RoomDirectory rooms_;
+  FakeSignal signal_;
+  Mailbox mailbox_;
+  stun::MacContext mac_;
+  srtp::SrtpLibrary srtp_;
+  dtls::DtlsCertificate certificate_;
+  dtls::DtlsContext dtls_;
+  router::MediaEndpoint endpoint_;
+  CodeVerifier codes_;
+  std::vector<ParticipationEvent> visits_;
+  std::unique_ptr<Conference> conference_;
+};
+
+TEST_F(ConferenceTest, WrongCodesAreRefusedThenThrottled) {
+  open(1);
+  for (int i = 0; i < 5; ++i) {
+    send(1, {{"type", "join"}, {"room", "team"}, {"code", "nope-nope-nope"}, {"name", "M"}});
+    mailbox_.run();
+    EXPECT_EQ(last(1)["code"], "wrong-code");
+  }
+  send(1, {{"type", "join"}, {"room", "team"}, {"code", kCode}, {"name", "M"}});
+  EXPECT_EQ(last(1)["code"], "throttled");  // refused before any check
+  send(1, {{"type", "join"}, {"room", "nowhere"}, {"code", kCode}, {"name", "M"}});
+  EXPECT_EQ(last(1)["code"], "throttled");
+  open(2);
+  send(2, {{"type", "join"}, {"room", "nowhere"}, {"code", kCode}, {"name", "M"}});
+  EXPECT_EQ(last(2)["code"], "no-such-room");
+  EXPECT_EQ(conference_->participant_count(), 0u);
+}
+
+TEST_F(ConferenceTest, JoinersGetTurnCredentialsAndSeeEachOther) {
+  join(1, "Alice");
+  json joined = last(1);
+  ASSERT_EQ(joined["type"], "joined");
+  EXPECT_EQ(joined["moderator"], false);
+  EXPECT_EQ(joined["room"]["name"], "The Team");
+  EXPECT_TRUE(joined["participants"].empty());
+  json server = joined["iceServers"][0];
+  std::string username = server["username"];
+  EXPECT_EQ(username, std::to_string(clock_.unix_seconds() + 86400) + ":" + std::string(joined["id"]));
+  stun::MacContext mac;
+  EXPECT_EQ(server["credential"], auth::Authenticator::rest_password(mac, "browser-secret", username));
+  EXPECT_EQ(server["urls"].size(), 2u);
+
+  join(2, "Bob");
+  EXPECT_EQ(last(2)["participants"][0]["name"], "Alice");
+  EXPECT_EQ(last(1)["type"], "participant-joined");
+  EXPECT_EQ(last(1)["participant"]["name"], "Bob");
+  ASSERT_EQ(visits_.size(), 2u);
+  EXPECT_EQ(visits_[0].room_id, 7);
+  EXPECT_EQ(visits_[1].name, "Bob");
+  EXPECT_EQ(visits_[0].left_at, 0);
+}
+
+TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
+  join(1, "Alice");
+  join(2, "Bob");
+  send(1, {{"type", "publish"},
+           {"sdp", fixture("chromium_offer_tracks.sdp")},
+           {"tracks", {{{"mid", "0"}, {"kind", "audio"}, {"source", "mic"}},
+                       {{"mid", "1"}, {"kind", "video"}, {"source", "camera"}}}}});
+  json answer = last(1);
+  ASSERT_EQ(answer["type"], "publish-answer") << answer.dump();
+  std::string a = answer["sdp"];
+  EXPECT_NE(a.find("a=ice-lite"), std::string::npos);
+  EXPECT_NE(a.find("a=setup:passive"), std::string::npos);
+  EXPECT_NE(a.find(certificate_.fingerprint_sha256()), std::string::npos);
+  EXPECT_NE(a.find("a=candidate:1 1 udp"), std::string::npos);
+  EXPECT_NE(a.find("192.0.2.1 7882 typ host"), std::string::npos);
+  EXPECT_EQ(a.find("transport-cc"), std::string::npos);  // REMB instead
+  EXPECT_NE(a.find("goog-remb"), std::string::npos);
+  EXPECT_NE(a.find("m=application 0"), std::string::npos);  // no data channels
+
+  json offer = last(2);
+  ASSERT_EQ(offer["type"], "offer") << offer.dump();
+  EXPECT_EQ(offer["tracks"]["0"]["kind"], "audio");
+  EXPECT_EQ(offer["tracks"]["1"]["source"], "camera");
+  EXPECT_EQ(offer["tracks"]["1"]["participant"], last(2)["tracks"]["0"]["participant"]);
+  std::string o = offer["sdp"];
+  EXPECT_NE(o.find("a=ssrc:811200804 cname:pUp9f5kEs5tkRcjs"), std::string::npos);
+  EXPECT_NE(o.find("a=ssrc-group:FID 3317470392 4007184243"), std::string::npos);
+  EXPECT_NE(o.find("a=sendonly"), std::string::npos);
+  EXPECT_EQ(o.find("sdes:mid"), std::string::npos);  // forwarded packets carry Alice's mids
+  EXPECT_TRUE(signal_.of(1, "offer").empty());      // nobody else publishes yet
+
+  // Bob answers; a bad answer is refused with a reason.
+  send(2, {{"type", "answer"}, {"sdp", "v=0\r\nnonsense"}});
+  EXPECT_EQ(last(2)["code"], "bad-message");
+  size_t errors = signal_.of(2, "error").size();
+  send(2, {{"type", "answer"}, {"sdp", answer_to(o)}});
+  EXPECT_EQ(signal_.of(2, "error").size(), errors) << last(2).dump();  // accepted
+  send(2, {{"type", "answer"}, {"sdp", answer_to(o)}});  // no offer waits now
+  EXPECT_EQ(last(2)["code"], "bad-message");
+}
+
+TEST_F(ConferenceTest, ChangesWaitForTheOutstandingAnswerAndLeaversAreRemoved) {
+  join(1, "Alice");
+  join(2, "Bob");
+  std::string offer_sdp = fixture("chromium_offer_tracks.sdp");
+  json tracks = {{{"mid", "0"}, {"kind", "audio"}, {"source", "mic"}},
+                 {{"mid", "1"}, {"kind", "video"}, {"source", "camera"}}};
+  send(1, {{"type", "publish"}, {"sdp", offer_sdp}, {"tracks", tracks}});
+  ASSERT_EQ(signal_.of(2, "offer").size(), 1u);
+  join(3, "Carol");  // Bob's second offer must wait for his first answer
+  EXPECT_EQ(signal_.of(2, "offer").size(), 1u);
+  EXPECT_EQ(signal_.of(3, "offer").size(), 1u);  // Carol gets Alice's tracks at once
+  send(2, {{"type", "answer"}, {"sdp", answer_to(signal_.of(2, "offer")[0]["sdp"])}});
+  // Nothing new for Bob to receive: Carol publishes nothing.
+  EXPECT_EQ(signal_.of(2, "offer").size(), 1u);
+
+  send(1, {{"type", "leave"}});
+  ASSERT_EQ(signal_.of(2, "participant-left").size(), 1u);
+  EXPECT_EQ(last(3)["type"], "participant-left");  // Carol's offer waits for her answer
+  EXPECT_EQ(last(3)["reason"], "left");
+  EXPECT_EQ(signal_.closed, std::vector<ConnectionId>{1});
+  // Bob's next offer keeps Alice's lines, rejected.
+  auto offers = signal_.of(2, "offer");
+  ASSERT_EQ(offers.size(), 2u);
+  std::string o = offers[1]["sdp"];
+  EXPECT_NE(o.find("m=audio 0 "), std::string::npos);
+  EXPECT_NE(o.find("m=video 0 "), std::string::npos);
+  EXPECT_TRUE(offers[1]["tracks"].empty());
+  ASSERT_EQ(visits_.size(), 4u);
+  EXPECT_EQ(visits_[3].end_reason, "left");
+  EXPECT_EQ(visits_[3].media_sent, (std::vector<std::string>{"audio", "video"}));
+}
+
+TEST_F(ConferenceTest, ModeratorsKickAndLockOthersMayNot) {
+  join(1, "Mod", kModeratorCode);
+  EXPECT_EQ(last(1)["moderator"], true);
+  join(2, "Bob");
+  std::string bob = last(2)["id"];
+  send(2, {{"type", "kick"}, {"participant", "p1"}});
+  EXPECT_EQ(last(2)["code"], "forbidden");
+  send(2, {{"type", "lock"}, {"locked", true}});
+  EXPECT_EQ(last(2)["code"], "forbidden");
+
+  send(1, {{"type", "lock"}, {"locked", true}});
+  EXPECT_EQ(last(2)["type"], "room-locked");
+  join(3, "Late");
+  EXPECT_EQ(last(3)["code"], "room-locked");
+  send(1, {{"type", "kick"}, {"participant", bob}});
+  EXPECT_EQ(last(2)["type"], "kicked");
+  EXPECT_EQ(last(1)["type"], "participant-left");
+  EXPECT_EQ(last(1)["reason"], "kicked");
+  EXPECT_EQ(signal_.closed, std::vector<ConnectionId>{2});
+  EXPECT_EQ(conference_->participant_count(), 1u);
+}
+
+TEST_F(ConferenceTest, AFullRoomRefusesAndMessagesNeedAJoin) {
+  open(9);
+  send(9, {{"type", "publish"}, {"sdp", "v=0"}, {"tracks", json::array()}});
+  EXPECT_EQ(last(9)["code"], "not-joined");
+  conference_->on_message(9, "{oops");
+  EXPECT_EQ(last(9)["code"], "bad-message");
+  send(9, {{"type", "ping"}});
+  EXPECT_EQ(last(9)["type"], "pong");
+  join(1, "A");
+  join(2, "B");
+  join(3, "C");
+  join(4, "D");
+  EXPECT_EQ(last(4)["code"], "room-full");
+  EXPECT_EQ(conference_->participant_count(), 3u);
+}
+
+TEST_F(ConferenceTest, ShutdownEndsEveryVisit) {
+  join(1, "A");
+  join(2, "B");
+  conference_.reset();
+  ASSERT_EQ(visits_.size(), 4u);
+  EXPECT_EQ(visits_[2].end_reason, "shutdown");
+  EXPECT_EQ(visits_[3].end_reason, "shutdown");
+}
+
+}  // namespace
+}  // namespace turnd::sfu::conference
