@@ -27,11 +27,17 @@ pick_port WEB_PORT
 pick_port SFU_PORT
 pick_port SFU_TCP_PORT
 pick_port METRICS_PORT
-start_server prometheus "prometheus-port=$METRICS_PORT" server-name=browser-node realm=example.org use-auth-secret static-auth-secret=e2e-secret \
-  allow-loopback-peers "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" "pkey=$PKEY" \
-  "web-port=$WEB_PORT" "sfu-port=$SFU_PORT" "sfu-tcp-port=$SFU_TCP_PORT" "web-root=$TURND_SRC/sfu/web"
-for _ in $(seq 50); do tcp_listens "$WEB_PORT" && break; sleep 0.1; done
-tcp_listens "$WEB_PORT" || fail "the web port $WEB_PORT does not listen"
+server_lines=(prometheus "prometheus-port=$METRICS_PORT" server-name=browser-node realm=example.org
+  use-auth-secret static-auth-secret=e2e-secret "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" "pkey=$PKEY" \
+  "web-port=$WEB_PORT" "sfu-port=$SFU_PORT" "sfu-tcp-port=$SFU_TCP_PORT" "web-root=$TURND_SRC/sfu/web")
+web_up() {
+  for _ in $(seq 50); do tcp_listens "$WEB_PORT" && return 0; sleep 0.1; done
+  fail "the web port $WEB_PORT does not listen"
+}
+# No allow-loopback-peers: the SFU's own address (127.0.0.1 here) is allowed
+# as a TURN peer by itself; no other loopback peer is.
+start_server "${server_lines[@]}"
+web_up
 
 browser() {  # browser NAME ARGS...: runs conference.mjs, its output in E2E_TMP/NAME.log
   local name=$1 rc=0
@@ -51,6 +57,14 @@ metric() {
   python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' \
     "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1 == n {print $2}'
 }
+# Issue 5: TURN into the SFU went through the in-process relay, not sockets.
+to_sfu=$(metric 'turnd_inprocess_relay_packets_total{direction="to_sfu"}')
+from_sfu=$(metric 'turnd_inprocess_relay_packets_total{direction="from_sfu"}')
+peer_sent=$(metric turn_total_traffic_peer_sentp)
+[ "${to_sfu:-0}" -gt 100 ] && [ "${from_sfu:-0}" -gt 100 ] ||
+  fail "in-process relay: $to_sfu packets to the SFU, $from_sfu from it"
+[ "$peer_sent" = 0 ] || fail "relay sockets sent $peer_sent packets: the media took the kernel path"
+pass "TURN over TCP into the SFU took the in-process path ($to_sfu packets in, $from_sfu out, 0 through relay sockets)"
 forwarded=$(metric turnd_sfu_forwarded_packets_total)
 [ "${forwarded:-0}" -gt 1000 ] || fail "turnd_sfu_forwarded_packets_total=$forwarded"
 [ "$(metric turnd_sfu_refused_joins_total)" -ge 1 ] || fail "the wrong code is not counted"
@@ -68,3 +82,13 @@ visits=$(psql_value "SELECT count(*) FROM participation_log WHERE left_at IS NOT
   AND client_prefix = '127.0.0.0/24' AND bytes_from_participant > 0 AND bytes_to_participant > 0")
 [ "$visits" = 5 ] || fail "$visits of 5 visits logged as expected: $(psql_value "SELECT * FROM participation_log")"
 pass "every visit is in participation_log, ended, pseudonymised, with its media kinds"
+
+# sfu-inprocess-relay=off: the same through relay sockets and the kernel.
+start_server "${server_lines[@]}" sfu-inprocess-relay=off
+web_up
+browser relay-tcp-kernel --participants 2 --relay tcp
+peer_sent=$(metric turn_total_traffic_peer_sentp)
+to_sfu=$(metric 'turnd_inprocess_relay_packets_total{direction="to_sfu"}')
+[ "${peer_sent:-0}" -gt 100 ] && [ "$to_sfu" = 0 ] ||
+  fail "with sfu-inprocess-relay=off: $peer_sent packets through relay sockets, $to_sfu in process"
+pass "sfu-inprocess-relay=off relays to the SFU through relay sockets ($peer_sent packets)"

@@ -29,6 +29,29 @@ class SpscRing {
     return true;
   }
 
+  // Producer only: fill(T&) writes the next slot in place (no copy of a
+  // large T), then it is published. False when full (fill not called).
+  template <typename Fill>
+  bool push_in_place(Fill&& fill) noexcept {
+    size_t tail = tail_.load(std::memory_order_relaxed);
+    size_t next = advance(tail);
+    if (next == head_.load(std::memory_order_acquire)) return false;
+    fill(slots_[tail]);
+    tail_.store(next, std::memory_order_release);
+    return true;
+  }
+
+  // Consumer only: use(T&) reads the oldest slot in place, then it is
+  // released. False when empty.
+  template <typename Use>
+  bool pop_in_place(Use&& use) noexcept {
+    size_t head = head_.load(std::memory_order_relaxed);
+    if (head == tail_.load(std::memory_order_acquire)) return false;
+    use(slots_[head]);
+    head_.store(advance(head), std::memory_order_release);
+    return true;
+  }
+
   // Consumer only. Empty when nothing is queued.
   std::optional<T> pop() {
     size_t head = head_.load(std::memory_order_relaxed);

@@ -124,6 +124,7 @@ struct Config {
   SocketAddress web_address;       // empty: the first listening-ip, else all IPv4
   uint16_t sfu_port = 7882;        // UDP media, shared by every participant
   uint16_t sfu_tcp_port = 7881;    // passive ICE-TCP (RFC 4571 framing); 0: off
+  bool sfu_inprocess_relay = true;  // TURN to the SFU without relay sockets (issue 5)
   SocketAddress sfu_ip;            // empty: the first listening-ip, else relay-ip
   std::string web_root;            // the client's files; empty: installed or source tree
   std::string imprint_file;        // served at /imprint

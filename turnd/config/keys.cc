@@ -187,6 +187,7 @@ constexpr KeySpec kKeys[] = {
     {"sfu-port", kValue, set_port<&Config::sfu_port>},
     {"sfu-ip", kValue, set_ip<&Config::sfu_ip>},
     {"sfu-tcp-port", kValue, set_tcp_port},
+    {"sfu-inprocess-relay", kFlag, set_flag<&Config::sfu_inprocess_relay>},
     {"web-root", kValue, set_string<&Config::web_root>},
     {"imprint-file", kValue, set_string<&Config::imprint_file>},
     {"privacy-file", kValue, set_string<&Config::privacy_file>},

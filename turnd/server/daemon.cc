@@ -210,6 +210,7 @@ class Supervisor {
       text += render_session_log(session_log_->stats(), session_log_->queued_in_workers());
     }
     if (sfu_) text += render_sfu(sfu_->gauges());
+    if (sfu_ && sfu_->bridge()) text += render_bridge(sfu_->bridge()->counters());
     return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   }
 
@@ -289,6 +290,7 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   }
   // The SFU: with a database (rooms) and a certificate (HTTPS), unless no-sfu.
   std::unique_ptr<SessionLogQueue> sfu_queue;
+  std::unique_ptr<SfuBridge> bridge;
   std::unique_ptr<SfuService> sfu;
   if (std::string why = sfu_disabled_reason(shared->config); !why.empty()) {
     LOG_INFO("main", "SFU off: %s", why.c_str());
@@ -302,12 +304,16 @@ int run_daemon(config::Config config, ConfigLoader reload) {
       LOG_WARN("sfu", "no use-auth-secret: browsers get no TURN server, so those behind a "
                "UDP-blocking firewall cannot join");
     }
-    sfu = std::make_unique<SfuService>(shared->config, shared->clock, secret, sfu_queue.get());
+    bridge = std::make_unique<SfuBridge>(count, sfu_media_addresses(shared->config),
+                                         shared->config.sfu_inprocess_relay);
+    sfu = std::make_unique<SfuService>(shared->config, shared->clock, secret, sfu_queue.get(),
+                                       bridge.get());
     load_rooms(shared->config, *sfu);
   }
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < count; ++i) {
-    workers.push_back(std::make_unique<Worker>(*shared, i, queues.empty() ? nullptr : queues[i].get()));
+    workers.push_back(std::make_unique<Worker>(*shared, i, queues.empty() ? nullptr : queues[i].get(),
+                                               bridge ? &bridge->port(i) : nullptr));
   }
 
   PidFile pid(shared->config.pidfile);
@@ -322,9 +328,9 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   log_startup(*shared, count);
   LOG_INFO("main", "ready");
   supervisor.run();
-  if (sfu) sfu->stop();  // the visits still open end here, as 'shutdown'
   for (auto& w : workers) w->join();
-  workers.clear();  // the allocations still open end here, as 'shutdown'
+  if (sfu) sfu->stop();  // the visits still open end here, as 'shutdown'
+  workers.clear();       // the allocations still open end here, as 'shutdown'
   if (session_log) session_log->stop();
   return 0;
 }

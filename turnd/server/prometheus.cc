@@ -74,6 +74,11 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
            [](S s) { return s.turn->packets_to_peers.get(); });
   w.metric("turn_total_traffic_peer_sentb", "counter", "Bytes sent to peers.",
            [](S s) { return s.turn->bytes_to_peers.get(); });
+  w.metric("turnd_local_peer_packets_total", "counter",
+           "Packets relayed to the SFU in process (no relay socket).",
+           [](S s) { return s.turn->packets_to_local_peers.get(); });
+  w.metric("turnd_local_peer_bytes_total", "counter", "Bytes relayed to the SFU in process.",
+           [](S s) { return s.turn->bytes_to_local_peers.get(); });
   w.metric("stun_binding_request", "counter", "STUN Binding requests.",
            [](S s) { return s.turn->binding_requests.get(); });
   w.metric("stun_binding_response", "counter", "STUN Binding success responses.",
@@ -139,6 +144,18 @@ std::string render_session_log(const SessionLogStats& s, uint64_t queued_in_work
   one("turnd_session_log_journal_failing", "gauge", "1 while the journal cannot be written.",
       s.journal_failing ? 1 : 0);
   return out;
+}
+
+std::string render_bridge(const BridgeCounters& c) {
+  return "# HELP turnd_inprocess_relay_packets_total Datagrams between TURN allocations and the "
+         "SFU handed over in process.\n# TYPE turnd_inprocess_relay_packets_total counter\n"
+         "turnd_inprocess_relay_packets_total{direction=\"to_sfu\"} " +
+         std::to_string(c.to_sfu) + "\nturnd_inprocess_relay_packets_total{direction=\"from_sfu\"} " +
+         std::to_string(c.from_sfu) +
+         "\n# HELP turnd_inprocess_relay_dropped_total Datagrams dropped by the in-process relay "
+         "(a full queue, or an allocation that had gone).\n# TYPE turnd_inprocess_relay_dropped_total "
+         "counter\nturnd_inprocess_relay_dropped_total " +
+         std::to_string(c.dropped) + "\n";
 }
 
 std::string render_sfu(const SfuGauges& g) {

@@ -27,5 +27,7 @@ std::string render_session_log(const SessionLogStats& stats, uint64_t queued_in_
 // The SFU's gauges and counters (turnd_sfu_*).
 struct SfuGauges;
 std::string render_sfu(const SfuGauges& gauges);
+struct BridgeCounters;
+std::string render_bridge(const BridgeCounters& counters);
 
 }  // namespace turnd::server

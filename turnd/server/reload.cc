@@ -50,6 +50,7 @@ std::vector<std::string> keys_needing_restart(const config::Config& a, const con
   check(a.sfu_port == b.sfu_port, "sfu-port");
   check(a.sfu_ip == b.sfu_ip, "sfu-ip");
   check(a.sfu_tcp_port == b.sfu_tcp_port, "sfu-tcp-port");
+  check(a.sfu_inprocess_relay == b.sfu_inprocess_relay, "sfu-inprocess-relay");
   check(a.web_root == b.web_root, "web-root");
   check(a.imprint_file == b.imprint_file, "imprint-file");
   check(a.privacy_file == b.privacy_file, "privacy-file");

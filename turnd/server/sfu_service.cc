@@ -78,10 +78,19 @@ std::string sfu_disabled_reason(const config::Config& c) {
   return {};
 }
 
+std::vector<SocketAddress> sfu_media_addresses(const config::Config& c) {
+  SocketAddress media = media_address(c);
+  std::vector<SocketAddress> out{media};
+  SocketAddress public_address = announced(c, media);
+  if (!(public_address == media)) out.push_back(public_address);
+  return out;
+}
+
 SfuService::SfuService(const config::Config& c, const Clock& clock, std::string turn_secret,
-                       SessionLogQueue* participation_log)
+                       SessionLogQueue* participation_log, SfuBridge* bridge)
     : clock_(clock),
       participation_log_(participation_log),
+      bridge_(bridge),
       certificate_(sfu::dtls::DtlsCertificate::generate()),
       dtls_(certificate_) {
   codes_ = std::make_unique<sfu::conference::CodeVerifier>(
@@ -94,6 +103,7 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
       std::move(deps), conference_options(c, std::move(turn_secret)));
   SocketAddress media = media_address(c);
   udp_ = std::make_unique<net::UdpListener>(base_, media, io_, endpoint_);
+  if (bridge_ != nullptr) bridge_->attach_sfu(base_, endpoint_);
   if (c.sfu_tcp_port != 0) {
     tcp_ = std::make_unique<net::StreamListener>(base_, media.with_port(c.sfu_tcp_port), nullptr,
                                                  endpoint_, net::StreamFraming::kRfc4571);
@@ -128,6 +138,7 @@ void SfuService::start() {
     while (!base_.stopped()) {
       base_.run_once();
       io_.flush();
+      if (bridge_ != nullptr) bridge_->flush_sfu();  // one wakeup per worker per round
     }
   });
   signal_->start();
@@ -137,6 +148,7 @@ void SfuService::stop() {
   if (signal_) signal_->stop();  // no more messages
   base_.stop();
   if (thread_.joinable()) thread_.join();
+  if (bridge_ != nullptr) bridge_->detach_sfu();
   conference_.reset();  // everyone's visit ends ('shutdown'), on this thread
   codes_.reset();
 }

@@ -30,6 +30,7 @@
 #include "turnd/net/stream_listener.h"
 #include "turnd/net/udp_listener.h"
 #include "turnd/server/session_log_queue.h"
+#include "turnd/server/sfu_bridge.h"
 
 namespace turnd::server {
 
@@ -41,13 +42,16 @@ struct SfuGauges {
 
 // Why the SFU cannot run with `c`, or empty when it can.
 std::string sfu_disabled_reason(const config::Config& c);
+// The SFU's media addresses: as bound and as announced (external-ip).
+std::vector<SocketAddress> sfu_media_addresses(const config::Config& c);
 
 class SfuService final : public sfu::signal::SignalHandler, public sfu::conference::SignalOut {
  public:
   // Binds the media socket and the web port now; throws std::runtime_error.
   // `turn_secret`: for the browsers' TURN credentials (empty: none).
+  // `bridge` (may be null): the in-process relay from the TURN workers.
   SfuService(const config::Config& c, const Clock& clock, std::string turn_secret,
-             SessionLogQueue* participation_log);
+             SessionLogQueue* participation_log, SfuBridge* bridge);
   ~SfuService() override;
 
   void start();
@@ -55,6 +59,7 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
   void replace_rooms(std::vector<db::Room> rooms) { rooms_.replace(std::move(rooms)); }
 
   const SfuGauges& gauges() const noexcept { return gauges_; }
+  const SfuBridge* bridge() const noexcept { return bridge_; }
 
   // sfu::signal::SignalHandler (signal thread)
   void on_open(sfu::signal::ConnectionId id, const SocketAddress& peer) override;
@@ -70,6 +75,7 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
 
   const Clock& clock_;
   SessionLogQueue* participation_log_;
+  SfuBridge* bridge_;
   net::EventBase base_;
   net::DatagramIo io_;
   sfu::srtp::SrtpLibrary srtp_;

@@ -6,11 +6,13 @@
 
 namespace turnd::server {
 
-Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions)
+Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, WorkerPort* sfu)
     : index_(index),
       io_(std::make_unique<net::DatagramIo>()),
       relays_(base_, *io_, shared.reservations, shared.relay_plan),
-      turn_(turn::ServerDeps{shared.clock, relays_, shared.quota, sessions}, shared.policy) {
+      sfu_(sfu),
+      turn_(turn::ServerDeps{shared.clock, relays_, shared.quota, sessions, sfu}, shared.policy) {
+  if (sfu_ != nullptr) sfu_->attach(base_);
   const config::Config& c = shared.config;
   for (const SocketAddress& ip : shared.listen_addresses) {
     try {
@@ -43,6 +45,7 @@ Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions)
 Worker::~Worker() {
   stop();
   join();
+  if (sfu_ != nullptr) sfu_->detach();
 }
 
 void Worker::start() {
@@ -52,6 +55,7 @@ void Worker::start() {
     while (!base_.stopped()) {
       base_.run_once();
       io_->flush();
+      if (sfu_ != nullptr) sfu_->flush();  // one wakeup for the SFU per round
     }
   });
 }

@@ -14,6 +14,7 @@
 #include "turnd/net/stream_listener.h"
 #include "turnd/net/udp_listener.h"
 #include "turnd/server/session_log_queue.h"
+#include "turnd/server/sfu_bridge.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/turn/server.h"
 
@@ -22,8 +23,10 @@ namespace turnd::server {
 class Worker {
  public:
   // Binds every listener now, so start-up fails before any thread runs.
-  // `sessions` (may be null) receives the worker's allocation events.
-  Worker(SharedState& shared, size_t index, SessionLogQueue* sessions = nullptr);
+  // `sessions` (may be null) receives the worker's allocation events;
+  // `sfu` (may be null) is its side of the in-process relay into the SFU.
+  Worker(SharedState& shared, size_t index, SessionLogQueue* sessions = nullptr,
+         WorkerPort* sfu = nullptr);
   ~Worker();
 
   void start();          // runs the loop on its own thread
@@ -47,6 +50,7 @@ class Worker {
   net::EventBase base_;
   std::unique_ptr<net::DatagramIo> io_;
   net::UdpRelayFactory relays_;
+  WorkerPort* sfu_;
   turn::Server turn_;
   std::vector<std::unique_ptr<net::UdpListener>> udp_;
   std::vector<std::unique_ptr<net::StreamListener>> streams_;

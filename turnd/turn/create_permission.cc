@@ -6,12 +6,17 @@ namespace turnd::turn {
 
 // RFC 8656 §9.2 / §11.2: the peer must match a relayed address family (443)
 // and pass the server's policy (403, RFC 8656 §21 security).
+bool Server::peer_allowed(const SocketAddress& peer) const noexcept {
+  if (deps_.local_peers != nullptr && deps_.local_peers->is_local(peer)) return true;
+  return policy_->peer_policy.allows(peer);
+}
+
 bool Server::peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept {
   if (!r.allocation->has_family(peer.family())) {
     error = stun::error::kPeerAddressFamilyMismatch;
     return false;
   }
-  if (!policy_->peer_policy.allows(peer)) {
+  if (!peer_allowed(peer)) {
     metrics_.denied_peers.add();
     error = stun::error::kForbidden;
     return false;

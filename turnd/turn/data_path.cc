@@ -23,6 +23,19 @@ void Server::send_to_peer(Allocation& a, const SocketAddress& peer, Bytes payloa
     metrics_.rate_limited_packets.add();
     return;
   }
+  LocalPeers* local = deps_.local_peers;
+  if (local != nullptr && local->in_process() && local->is_local(peer)) {
+    // Issue 5: the SFU in this process gets it from our relayed address.
+    if (!local->deliver(&a, *this, relay->local_address(), peer, payload)) {
+      metrics_.dropped_packets.add();
+      return;
+    }
+    metrics_.packets_to_local_peers.add();
+    metrics_.bytes_to_local_peers.add(payload.size());
+    a.traffic().packets_from_client++;
+    a.traffic().bytes_from_client += payload.size();
+    return;
+  }
   if (!relay->send_to(peer, payload)) {
     metrics_.relay_send_errors.add();
     return;
@@ -70,7 +83,7 @@ void Server::handle_send(const FiveTuple& tuple, const stun::MessageView& messag
     metrics_.malformed_packets.add();
     return;
   }
-  if (!policy_->peer_policy.allows(peer.address)) {
+  if (!peer_allowed(peer.address)) {
     metrics_.denied_peers.add();
     return;
   }

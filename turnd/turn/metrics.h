@@ -28,8 +28,10 @@ struct Metrics {
   Counter relay_send_errors;
   Counter packets_from_clients;  // ChannelData and Send indications to relay
   Counter bytes_from_clients;
-  Counter packets_to_peers;
+  Counter packets_to_peers;  // through relay sockets (the kernel)
   Counter bytes_to_peers;
+  Counter packets_to_local_peers;  // handed to an in-process peer (the SFU)
+  Counter bytes_to_local_peers;
   Counter packets_from_peers;
   Counter bytes_from_peers;
 };

@@ -257,6 +257,7 @@ void Server::delete_allocation(const FiveTuple& tuple, EndReason reason) noexcep
 // Everything an allocation holds outside itself, given back before it goes.
 void Server::forget(const Allocation& a, EndReason reason) noexcept {
   if (deps_.sessions != nullptr) deps_.sessions->on_allocation_ended(a, reason);
+  if (deps_.local_peers != nullptr) deps_.local_peers->forget(const_cast<Allocation*>(&a));
   deps_.quota.release(a.username());
   metrics_.allocations_active.sub();
   metrics_.active_by_transport[static_cast<size_t>(a.tuple().transport)].sub();

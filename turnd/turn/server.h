@@ -22,6 +22,7 @@
 #include "turnd/stun/message.h"
 #include "turnd/turn/allocation.h"
 #include "turnd/turn/io.h"
+#include "turnd/turn/local_peer.h"
 #include "turnd/turn/metrics.h"
 #include "turnd/turn/peer_policy.h"
 #include "turnd/turn/policy.h"
@@ -36,6 +37,7 @@ struct ServerDeps {
   RelayFactory& relays;
   Quota& quota;
   SessionObserver* sessions = nullptr;  // null: no session log
+  LocalPeers* local_peers = nullptr;    // null: no in-process peers (no SFU)
 };
 
 class Server final : public RelaySink, public ClientPacketHandler {
@@ -102,6 +104,8 @@ class Server final : public RelaySink, public ClientPacketHandler {
   void finish_response(Request& r, stun::MessageBuilder& b) noexcept;
   uint32_t granted_lifetime(const stun::MessageView& m, bool& zero_requested) const noexcept;
   bool peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept;
+  // The peer policy, except that in-process peers (the SFU) are always allowed.
+  bool peer_allowed(const SocketAddress& peer) const noexcept;
 
   void delete_allocation(const FiveTuple& tuple, EndReason reason) noexcept;
   void forget(const Allocation& a, EndReason reason) noexcept;

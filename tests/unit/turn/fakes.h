@@ -233,6 +233,7 @@ struct HarnessConfig {
   bool ipv6 = false;
   ServerOptions server;
   SessionObserver* sessions = nullptr;
+  LocalPeers* local_peers = nullptr;
 };
 
 inline const std::map<std::string, std::string>& test_users() {
@@ -260,7 +261,7 @@ class Harness {
             clock, make_auth_options(config), config.nonce_lifetime,
             std::array<std::byte, 32>{std::byte{42}}, config.policy, config.server)),
         quota(config.total_quota, config.user_quota),
-        server(ServerDeps{clock, relays, quota, config.sessions}, snapshot) {
+        server(ServerDeps{clock, relays, quota, config.sessions, config.local_peers}, snapshot) {
     relays.ipv6 = config.ipv6;
   }
   Harness(const Harness&) = delete;
