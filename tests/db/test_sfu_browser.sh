@@ -3,7 +3,7 @@
 # join a room created with turnctl, with its access code, over turnd's HTTPS +
 # WSS; each receives the others' audio and video (getStats: packets received
 # and frames decoded grow); one leaves and the others see it; a wrong code is
-# refused. Then the same with the browsers forced to relay through turnd's own
+# refused; a shared screen reaches the others. Then the same with the browsers forced to relay through turnd's own
 # TURN over TCP. Every visit is in participation_log (pseudonymised) and the
 # SFU's counters moved. Run by ctest through run_with_cluster.sh.
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
@@ -48,7 +48,7 @@ browser() {  # browser NAME ARGS...: runs conference.mjs, its output in E2E_TMP/
   [ "$rc" = 0 ] || fail "$name: the browsers' checks failed (exit $rc)"
 }
 
-browser direct --participants 3 --wrong-code
+browser direct --participants 3 --wrong-code --screen
 pass "three Chromium participants see and hear each other over UDP to the SFU"
 browser relay-tcp --participants 2 --relay tcp
 pass "with TURN over TCP only, media still flows (relay candidates)"

@@ -13,7 +13,9 @@
 //   - with --relay: the selected candidate pair is a relay candidate over
 //     that protocol (the browsers are forced to iceTransportPolicy 'relay');
 //   - one leaves and the others see participant-left;
-//   - with --wrong-code: a wrong code is refused with error wrong-code.
+//   - with --wrong-code: a wrong code is refused with error wrong-code;
+//   - with --screen: the first participant shares its screen and the others
+//     decode it as a second video track from that participant, then it stops.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -55,7 +57,7 @@ async function waitFor(what, fn, ms = 30000) {
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: [
-    '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
     '--ignore-certificate-errors', '--auto-select-desktop-capture-source=Entire screen',
@@ -127,6 +129,19 @@ try {
       }
     }
     pass(`every participant's media goes through turnd's TURN over ${relay}`);
+  }
+
+  if (args.screen) {
+    const sharerId = await pages[0].evaluate(() => window.turnd.state().id);
+    await pages[0].evaluate(() => window.turnd.shareScreen());
+    const screenFrames = (page) => page.evaluate((id) => window.turnd.stats().then((s) =>
+      s.inbound.filter((i) => i.participant === id && i.kind === 'video' && i.source === 'screen')
+        .reduce((n, i) => n + (i.framesDecoded || 0), 0)), sharerId);
+    for (let i = 1; i < count; i++) {
+      await waitFor(`participant ${i} decodes the shared screen`, async () => (await screenFrames(pages[i])) > 3, 45000);
+    }
+    pass('a shared screen reaches the others as a second video track');
+    await pages[0].evaluate(() => window.turnd.stopScreen());
   }
 
   // The last one leaves; the others see it go.
