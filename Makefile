@@ -45,25 +45,11 @@ build: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure $(CTEST_ARGS)
 
-# The database: $DATABASE_URL when set, else the config's own database=, else the
-# dev cluster (scripts/dev_cluster.sh), which stays up after turnd exits. Unless the
-# config names a state-dir, the session-log state goes to var/state, not /var/lib/turnd.
+# scripts/run_dev.sh: the database ($DATABASE_URL, else the config's, else a
+# private cluster in var/postgres), var/state, and for the SFU a self-signed
+# certificate in var/tls and a room "demo" (code demo-room-code).
 run: build
-	@set -e; db=; \
-	if [ -n "$$DATABASE_URL" ]; then \
-	  db=$$DATABASE_URL; echo "make run: database from \$$DATABASE_URL"; \
-	elif grep -Eq '^[[:space:]]*database[[:space:]]*=' "$(CONF)"; then \
-	  echo "make run: database from $(CONF)"; \
-	else \
-	  db=$$(bash scripts/dev_cluster.sh start "$(DEV_DB_DIR)"); \
-	  echo "make run: database $$db (the cluster in $(DEV_DB_DIR) stays up; make db-stop)"; \
-	fi; \
-	set -- -c "$(CONF)"; \
-	if [ -n "$$db" ]; then set -- "$$@" "--database=$$db"; fi; \
-	if ! grep -Eq '^[[:space:]]*state-dir[[:space:]]*=' "$(CONF)"; then \
-	  mkdir -p var/state; set -- "$$@" "--state-dir=$(CURDIR)/var/state"; \
-	fi; \
-	exec "$(BUILD)/bin/turnd" "$$@"
+	@bash scripts/run_dev.sh "$(BUILD)" "$(CONF)" "$(DEV_DB_DIR)"
 
 db-stop:
 	@bash scripts/dev_cluster.sh stop "$(DEV_DB_DIR)"

@@ -104,7 +104,7 @@ make_run() {
   CONF="$E2E_TMP/make_run.conf"
   printf '%s\n' "listening-ip=$HOST" "listening-port=$PORT" "relay-ip=$HOST" \
     "min-port=$MIN_PORT" "max-port=$MAX_PORT" realm=turnd.test lt-cred-mech \
-    user=alice:alice-pass "state-dir=$E2E_TMP/state" >"$CONF"
+    user=alice:alice-pass "state-dir=$E2E_TMP/state" no-sfu >"$CONF"
   SERVER_LOG=$log
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "$@" make --no-print-directory -C "$SRC" -o build run "BUILD=$BUILD_DIR" "CONF=$CONF" \
     "DEV_DB_DIR=$dev_db_dir" >"$log" 2>&1 &
