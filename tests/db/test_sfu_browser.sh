@@ -69,7 +69,10 @@ forwarded=$(metric turnd_sfu_forwarded_packets_total)
 [ "${forwarded:-0}" -gt 1000 ] || fail "turnd_sfu_forwarded_packets_total=$forwarded"
 [ "$(metric turnd_sfu_refused_joins_total)" -ge 1 ] || fail "the wrong code is not counted"
 [ "$(metric turnd_sfu_plis_total)" -ge 1 ] || fail "no keyframe was requested"
-pass "the SFU's metrics moved: $forwarded packets forwarded"
+health=$(python3 -c 'import sys, urllib.request; r = urllib.request.urlopen(sys.argv[1], timeout=3); print(r.status, r.read().decode().strip())' \
+  "http://127.0.0.1:$METRICS_PORT/healthz")
+[ "$health" = "200 ok" ] || fail "/healthz with the SFU running: $health"
+pass "the SFU's metrics moved: $forwarded packets forwarded; /healthz is 200"
 
 psql_value() { psql --no-psqlrc -At "$URL" -c "$1"; }
 for _ in $(seq 50); do

@@ -221,6 +221,9 @@ class Supervisor {
       return {503, "text/plain; charset=utf-8",
               "worker " + std::to_string(*hung) + " is not responding\n"};
     }
+    if (sfu_ && shared_.clock.now() - sfu_->last_heartbeat() > std::chrono::seconds(3)) {
+      return {503, "text/plain; charset=utf-8", "the SFU's media thread is not responding\n"};
+    }
     if (session_log_) {
       if (std::string problem = session_log_->problem(); !problem.empty()) {
         return {503, "text/plain; charset=utf-8", problem + "\n"};
@@ -242,7 +245,9 @@ class Supervisor {
     uint64_t allocations = 0;
     for (auto& w : workers_) allocations += w->metrics().allocations_active.get();
     // A hung worker stops the watchdog pings, so systemd restarts us.
-    bool all_alive = !hung_worker();
+    bool all_alive =
+        !hung_worker() &&
+        !(sfu_ && shared_.clock.now() - sfu_->last_heartbeat() > std::chrono::seconds(3));
     if (all_alive) notifier_.watchdog();
     if (++ticks_ % 5 == 1) {
       notifier_.status(std::to_string(allocations) + " allocations, " +

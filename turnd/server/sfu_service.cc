@@ -120,7 +120,9 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
   so.imprint_file = c.imprint_file;
   so.privacy_file = c.privacy_file;
   signal_ = std::make_unique<sfu::signal::SignalServer>(so, *this);
+  heartbeat_.store(clock_.now().time_since_epoch().count());
   timer_ = net::Event::periodic(base_, std::chrono::milliseconds(50), [this] {
+    heartbeat_.store(clock_.now().time_since_epoch().count(), std::memory_order_relaxed);
     conference_->on_timer();
     publish_gauges();
     if (participation_log_ != nullptr) participation_log_->retry_overflow();

@@ -60,6 +60,11 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
 
   const SfuGauges& gauges() const noexcept { return gauges_; }
   const SfuBridge* bridge() const noexcept { return bridge_; }
+  // When the media thread last ran its timer (steady clock): /healthz and the
+  // watchdog treat a silent media thread like a hung worker.
+  SteadyTime last_heartbeat() const noexcept {
+    return SteadyTime(SteadyTime::duration(heartbeat_.load(std::memory_order_relaxed)));
+  }
 
   // sfu::signal::SignalHandler (signal thread)
   void on_open(sfu::signal::ConnectionId id, const SocketAddress& peer) override;
@@ -92,6 +97,7 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
   std::unique_ptr<net::Event> timer_;
   std::thread thread_;
   SfuGauges gauges_;
+  std::atomic<SteadyTime::rep> heartbeat_{0};
 };
 
 }  // namespace turnd::server
