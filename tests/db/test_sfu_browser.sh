@@ -50,6 +50,12 @@ browser() {  # browser NAME ARGS...: runs conference.mjs, its output in E2E_TMP/
 
 browser direct --participants 3 --wrong-code --screen
 pass "three Chromium participants see and hear each other over UDP to the SFU"
+
+# A room made while turnd runs is there at once (NOTIFY rooms -> the rooms cache).
+"$TURNCTL_BIN" --database="$URL" room create later --name "Later" >/dev/null || fail "room create later"
+for _ in $(seq 50); do grep -q '2 room(s) loaded from the database' "$SERVER_LOG" && break; sleep 0.1; done
+grep -q '2 room(s) loaded from the database' "$SERVER_LOG" || fail "the new room did not reach the SFU"
+pass "a room created with turnctl reaches the running SFU without a reload"
 browser relay-tcp --participants 2 --relay tcp
 pass "with TURN over TCP only, media still flows (relay candidates)"
 
