@@ -48,14 +48,17 @@ constexpr const char* kUpsert =
 
 void write_allocation_rows(Database& db, std::span<const AllocationRow> rows) {
   if (rows.empty()) return;
-  auto [first, last] = std::minmax_element(
-      rows.begin(), rows.end(),
-      [](const AllocationRow& a, const AllocationRow& b) { return a.started_at < b.started_at; });
+  // Plain values: clang cannot capture structured bindings in the lambda below.
+  int64_t first = rows.front().started_at, last = rows.front().started_at;
+  for (const AllocationRow& r : rows) {
+    first = std::min(first, r.started_at);
+    last = std::max(last, r.started_at);
+  }
   transact(db, [&](pqxx::work& work) {
     work.exec_params(
         "SELECT turnd_ensure_log_partitions((to_timestamp($1) AT TIME ZONE 'UTC')::date,"
         " (to_timestamp($2) AT TIME ZONE 'UTC')::date)",
-        first->started_at, last->started_at);
+        first, last);
     work.exec(kCreateStaging);
     {
       pqxx::stream_to copy(

@@ -63,14 +63,17 @@ constexpr const char* kUpsert =
 
 void write_participation_rows(Database& db, std::span<const ParticipationRow> rows) {
   if (rows.empty()) return;
-  auto [first, last] = std::minmax_element(
-      rows.begin(), rows.end(),
-      [](const ParticipationRow& a, const ParticipationRow& b) { return a.joined_at < b.joined_at; });
+  // Plain values: clang cannot capture structured bindings in the lambda below.
+  int64_t first = rows.front().joined_at, last = rows.front().joined_at;
+  for (const ParticipationRow& r : rows) {
+    first = std::min(first, r.joined_at);
+    last = std::max(last, r.joined_at);
+  }
   transact(db, [&](pqxx::work& work) {
     work.exec_params(
         "SELECT turnd_ensure_log_partitions((to_timestamp($1) AT TIME ZONE 'UTC')::date,"
         " (to_timestamp($2) AT TIME ZONE 'UTC')::date)",
-        first->joined_at, last->joined_at);
+        first, last);
     work.exec(kCreateStaging);
     {
       pqxx::stream_to copy(

@@ -142,7 +142,8 @@ std::span<const std::byte> SocketAddress::ip_bytes() const noexcept {
 bool SocketAddress::same_ip(const SocketAddress& other) const noexcept {
   auto a = ip_bytes();
   auto b = other.ip_bytes();
-  return family() == other.family() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+  return family() == other.family() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0);  // two empty: equal
 }
 
 socklen_t SocketAddress::sockaddr_len() const noexcept {
