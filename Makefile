@@ -57,6 +57,7 @@ db-stop:
 bench: build
 	$(BUILD)/bin/turnd_bench --benchmark_counters_tabular=true
 	bash bench/relay_vs_coturn.sh $(BUILD)/bin/turnd
+	bash bench/sfu_load.sh $(BUILD)/bin/sfu_load $(BUILD)/sfu_load.log
 
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DTURND_FUZZ=ON -DTURND_SANITIZE=address,undefined \

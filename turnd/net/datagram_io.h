@@ -74,8 +74,10 @@ class DatagramIo {
 
 template <typename Fn>
 size_t DatagramIo::receive(int fd, Fn&& fn) noexcept {
-  size_t first = pool_used_;
+  // receive_into_pool may flush() and start the pool over: the batch is the
+  // last `count` buffers *after* it.
   size_t count = receive_into_pool(fd);
+  size_t first = pool_used_ - count;
   for (size_t i = 0; i < count; ++i) {
     const mmsghdr& h = rx_[i];
     if ((h.msg_hdr.msg_flags & MSG_TRUNC) != 0) {

@@ -1,0 +1,295 @@
+#include "bench/sfu_load_clients.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "bench/control_channel.h"
+#include "bench/sfu_load_server.h"
+#include "turnd/net/udp.h"
+
+namespace turnd::sfu::bench {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr size_t kBatch = 64;  // datagrams per recvmmsg / sendmmsg
+constexpr size_t kDatagram = 2048;
+constexpr auto kConsentInterval = 5s;  // Chromium's consent refresh
+constexpr auto kDrain = 500ms;         // receiving after the last packet sent
+
+int64_t thread_cpu_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// A UDP socket on 127.0.0.1 connected to the SFU's media socket, with a
+// receive buffer as large as the system allows (a subscriber in a room of 16
+// gets 5000+ packets/s).
+net::Fd open_socket(uint16_t sfu_port, uint16_t& local_port) {
+  net::Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  int size = 4 << 20;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+  if (!fd.valid() || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    throw std::runtime_error("cannot open a participant socket");
+  }
+  local_port = ntohs(a.sin_port);
+  a.sin_port = htons(sfu_port);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
+    throw std::runtime_error("cannot connect a participant socket");
+  }
+  return fd;
+}
+
+// Datagrams queued on one socket, sent with one sendmmsg.
+struct SendBatch {
+  std::array<std::array<std::byte, kDatagram>, kBatch> buffers;
+  std::array<iovec, kBatch> iov{};
+  std::array<mmsghdr, kBatch> headers{};
+  size_t count = 0;
+
+  MutableBytes next() { return {buffers[count].data(), kDatagram}; }
+  void commit(size_t length) {
+    if (length == 0) return;
+    iov[count] = {buffers[count].data(), length};
+    headers[count] = {};
+    headers[count].msg_hdr.msg_iov = &iov[count];
+    headers[count].msg_hdr.msg_iovlen = 1;
+    ++count;
+  }
+  void flush(int fd) {
+    for (size_t done = 0; done < count;) {
+      int n = ::sendmmsg(fd, headers.data() + done, static_cast<unsigned>(count - done), 0);
+      if (n <= 0) break;  // a full socket buffer: dropped, as a browser's would be
+      done += static_cast<size_t>(n);
+    }
+    count = 0;
+  }
+};
+
+struct ReceiveBatch {
+  std::array<std::array<std::byte, kDatagram>, kBatch> buffers;
+  std::array<iovec, kBatch> iov{};
+  std::array<mmsghdr, kBatch> headers{};
+};
+
+}  // namespace
+
+struct LoadRoom::Member {
+  std::unique_ptr<SimulatedBrowser> browser;
+  std::array<net::Fd, 2> sockets;  // by Pc
+  std::array<uint16_t, 2> ports{};
+  Clock::time_point next_audio, next_video, next_consent;
+  SendBatch out;
+};
+
+LoadRoom::LoadRoom(int control_fd, uint16_t sfu_port, const LoadOptions& options)
+    : control_fd_(control_fd),
+      options_(options),
+      audio_interval_(std::chrono::duration_cast<Clock::duration>(1s) / options.audio_pps),
+      frame_interval_(std::chrono::duration_cast<Clock::duration>(1s) / options.fps),
+      packets_per_frame_(std::max(1, options.video_pps / options.fps)) {
+  BrowserOptions browser;
+  browser.audio_bytes = options.audio_bytes;
+  browser.video_bytes = options.video_bytes;
+  for (int i = 0; i < options.participants; ++i) {
+    auto m = std::make_unique<Member>();
+    for (size_t pc = 0; pc < 2; ++pc) m->sockets[pc] = open_socket(sfu_port, m->ports[pc]);
+    Member* raw = m.get();
+    m->browser = std::make_unique<SimulatedBrowser>(i, srtp_, mac_, browser, [raw](Pc pc, Bytes d) {
+      (void)!::send(raw->sockets[static_cast<size_t>(pc)].get(), d.data(), d.size(), 0);
+    });
+    members_.push_back(std::move(m));
+  }
+}
+
+LoadRoom::~LoadRoom() = default;
+
+std::vector<uint16_t> LoadRoom::ports() const {
+  std::vector<uint16_t> out;
+  for (const auto& m : members_) out.insert(out.end(), m->ports.begin(), m->ports.end());
+  return out;
+}
+
+void LoadRoom::handle(const json& frame) {
+  const std::string op = frame.value("op", "");
+  if (op == "stats") {
+    stats_replies_.push_back(frame);
+  } else if (op == "send") {
+    auto c = frame.at("c").get<size_t>();
+    if (c == 0 || c > members_.size()) return;
+    if (auto reply = members_[c - 1]->browser->on_signal(frame.at("text").get<std::string>())) {
+      write_frame(control_fd_, {{"op", "message"}, {"c", c}, {"text", *reply}});
+    }
+  } else if (op == "close") {
+    throw std::runtime_error("the SFU closed participant " + frame.at("c").dump());
+  }
+}
+
+void LoadRoom::on_control() {
+  std::optional<json> frame = read_frame(control_fd_);
+  if (!frame) throw std::runtime_error("the SFU process went away");
+  handle(*frame);
+}
+
+json LoadRoom::stats() {
+  write_frame(control_fd_, {{"op", "stats"}});
+  while (stats_replies_.empty()) poll_once(100ms);
+  json s = stats_replies_.front();
+  stats_replies_.clear();
+  return s;
+}
+
+void LoadRoom::receive(Member& m, Pc pc) {
+  static ReceiveBatch batch;
+  int fd = m.sockets[static_cast<size_t>(pc)].get();
+  for (;;) {
+    for (size_t i = 0; i < kBatch; ++i) {
+      batch.iov[i] = {batch.buffers[i].data(), kDatagram};
+      batch.headers[i] = {};
+      batch.headers[i].msg_hdr.msg_iov = &batch.iov[i];
+      batch.headers[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = ::recvmmsg(fd, batch.headers.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n <= 0) return;
+    for (int i = 0; i < n; ++i) {
+      m.browser->on_datagram(pc, MutableBytes(batch.buffers[i].data(), batch.headers[i].msg_len),
+                             options_.verify_every);
+    }
+    if (static_cast<size_t>(n) < kBatch) return;
+  }
+}
+
+// Waits for the control channel or a participant socket, at most `max_wait`.
+void LoadRoom::poll_once(Clock::duration max_wait) {
+  std::vector<pollfd> fds;
+  fds.push_back({control_fd_, POLLIN, 0});
+  for (const auto& m : members_) {
+    for (const auto& s : m->sockets) fds.push_back({s.get(), POLLIN, 0});
+  }
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(max_wait, {})).count();
+  timespec timeout{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+  if (::ppoll(fds.data(), fds.size(), &timeout, nullptr) <= 0) return;
+  for (size_t i = 1; i < fds.size(); ++i) {
+    if ((fds[i].revents & POLLIN) != 0) {
+      receive(*members_[(i - 1) / 2], static_cast<Pc>((i - 1) % 2));
+    }
+  }
+  if ((fds[0].revents & (POLLIN | POLLHUP)) != 0) on_control();
+}
+
+bool LoadRoom::settled() const {
+  size_t tracks = 2 * (members_.size() - 1);
+  return std::all_of(members_.begin(), members_.end(), [&](const auto& m) {
+    return m->browser->published() && m->browser->offered_tracks() == tracks;
+  });
+}
+
+bool LoadRoom::connected() const {
+  return std::all_of(members_.begin(), members_.end(), [](const auto& m) {
+    return m->browser->connected(Pc::kPublisher) && m->browser->connected(Pc::kSubscriber);
+  });
+}
+
+void LoadRoom::setup() {
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(options_.setup_timeout));
+  for (size_t i = 0; i < members_.size(); ++i) {
+    write_frame(control_fd_, {{"op", "open"}, {"c", i + 1}});
+    write_frame(control_fd_, {{"op", "message"},
+                              {"c", i + 1},
+                              {"text", members_[i]->browser->join_message(kLoadRoom, kLoadCode)}});
+  }
+  while (!settled()) {
+    if (Clock::now() > deadline) throw std::runtime_error("signalling did not settle in time");
+    poll_once(100ms);
+  }
+  for (auto& m : members_) {
+    m->browser->connect(Pc::kPublisher);
+    m->browser->connect(Pc::kSubscriber);
+  }
+  while (!connected()) {
+    if (Clock::now() > deadline) throw std::runtime_error("ICE/DTLS did not complete in time");
+    poll_once(100ms);
+    for (auto& m : members_) m->browser->on_dtls_timer();
+  }
+}
+
+void LoadRoom::send_due(Member& m, Clock::time_point now) {
+  SimulatedBrowser& b = *m.browser;
+  int fd = m.sockets[0].get();
+  auto add = [&](Media media) {
+    if (m.out.count == kBatch) m.out.flush(fd);
+    m.out.commit(b.make_rtp(media, m.out.next()));
+  };
+  while (m.next_audio <= now) {
+    add(Media::kAudio);
+    m.next_audio += audio_interval_;
+  }
+  while (m.next_video <= now) {
+    for (int k = 0; k < packets_per_frame_; ++k) add(Media::kVideo);
+    m.next_video += frame_interval_;
+  }
+  m.out.flush(fd);
+  if (m.next_consent <= now) {
+    b.send_consent(Pc::kPublisher);
+    b.send_consent(Pc::kSubscriber);
+    m.next_consent += kConsentInterval;
+  }
+}
+
+LoadRoom::Clock::time_point LoadRoom::next_due() const {
+  auto due = Clock::time_point::max();
+  for (const auto& m : members_) due = std::min({due, m->next_audio, m->next_video});
+  return due;
+}
+
+void LoadRoom::run(LoadResult& result) {
+  const auto start = Clock::now();
+  const auto stop = start + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(options_.seconds));
+  const auto n = static_cast<int64_t>(members_.size());
+  for (int64_t i = 0; i < n; ++i) {  // staggered, as independent browsers are
+    members_[i]->next_audio = start + audio_interval_ * i / n;
+    members_[i]->next_video = start + frame_interval_ * i / n;
+    members_[i]->next_consent = start + kConsentInterval * i / n;
+  }
+  std::vector<uint64_t> received_before;
+  for (auto& m : members_) received_before.push_back(m->browser->received().rtp);
+  const int64_t cpu_before = thread_cpu_ns();
+  for (auto now = Clock::now(); now < stop; now = Clock::now()) {
+    for (auto& m : members_) send_due(*m, now);
+    poll_once(std::min(next_due(), stop) - Clock::now());
+  }
+  result.media_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto end = Clock::now() + kDrain; Clock::now() < end;) poll_once(end - Clock::now());
+  result.client_cpu_ns = thread_cpu_ns() - cpu_before;
+  uint64_t published = 0;
+  for (auto& m : members_) {
+    published += m->browser->sent(Media::kAudio) + m->browser->sent(Media::kVideo);
+  }
+  result.published = published;
+  for (size_t i = 0; i < members_.size(); ++i) {
+    const SimulatedBrowser& b = *members_[i]->browser;
+    result.expected += published - b.sent(Media::kAudio) - b.sent(Media::kVideo);
+    result.received += b.received().rtp - received_before[i];
+    result.srtp_errors += b.received().srtp_errors;
+  }
+}
+
+}  // namespace turnd::sfu::bench
