@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <tuple>
 
-#include "db/native.h"
+#include "db/log_rows.h"
 
 namespace turnd::db {
 namespace {
 
-std::optional<std::string> text_or_null(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
-std::optional<std::string> hex_bytea(const std::string& hex) {
-  if (hex.empty()) return std::nullopt;
-  return "\\x" + hex;
-}
+using log_rows::hex_bytea;
+using log_rows::text_or_null;
 
 // Staging rows keep their order (seq) so that, of two rows of one event in a
 // batch, the end row wins.
@@ -48,17 +41,8 @@ constexpr const char* kUpsert =
 
 void write_allocation_rows(Database& db, std::span<const AllocationRow> rows) {
   if (rows.empty()) return;
-  // Plain values: clang cannot capture structured bindings in the lambda below.
-  int64_t first = rows.front().started_at, last = rows.front().started_at;
-  for (const AllocationRow& r : rows) {
-    first = std::min(first, r.started_at);
-    last = std::max(last, r.started_at);
-  }
   transact(db, [&](pqxx::work& work) {
-    work.exec_params(
-        "SELECT turnd_ensure_log_partitions((to_timestamp($1) AT TIME ZONE 'UTC')::date,"
-        " (to_timestamp($2) AT TIME ZONE 'UTC')::date)",
-        first, last);
+    log_rows::ensure_partitions(work, rows, [](const AllocationRow& r) { return r.started_at; });
     work.exec(kCreateStaging);
     {
       pqxx::stream_to copy(

@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <tuple>
 
-#include "db/native.h"
+#include "db/log_rows.h"
 
 namespace turnd::db {
 namespace {
 
-std::optional<std::string> text_or_null(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
-std::optional<std::string> hex_bytea(const std::string& hex) {
-  if (hex.empty()) return std::nullopt;
-  return "\\x" + hex;
-}
+using log_rows::hex_bytea;
+using log_rows::text_or_null;
 
 // A text[] literal of plain words ("{audio,video}"); the schema's CHECK
 // refuses anything but the known media kinds.
@@ -63,17 +56,8 @@ constexpr const char* kUpsert =
 
 void write_participation_rows(Database& db, std::span<const ParticipationRow> rows) {
   if (rows.empty()) return;
-  // Plain values: clang cannot capture structured bindings in the lambda below.
-  int64_t first = rows.front().joined_at, last = rows.front().joined_at;
-  for (const ParticipationRow& r : rows) {
-    first = std::min(first, r.joined_at);
-    last = std::max(last, r.joined_at);
-  }
   transact(db, [&](pqxx::work& work) {
-    work.exec_params(
-        "SELECT turnd_ensure_log_partitions((to_timestamp($1) AT TIME ZONE 'UTC')::date,"
-        " (to_timestamp($2) AT TIME ZONE 'UTC')::date)",
-        first, last);
+    log_rows::ensure_partitions(work, rows, [](const ParticipationRow& r) { return r.joined_at; });
     work.exec(kCreateStaging);
     {
       pqxx::stream_to copy(
