@@ -3,15 +3,26 @@
 //
 //   node conference.mjs --url https://127.0.0.1:8443 --room team --code CODE
 //        [--participants 3] [--relay tcp|tls] [--wrong-code] [--screen]
+//        [--turn udp|tcp|tls] [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp]
 //
 // Each participant is a browser context of its own (its own fake camera and
-// microphone). Checks, each printed as "PASS ..." or "FAIL ..." (exit 1 on the
-// first failure):
+// microphone). --chromium names the Chromium executable of each participant in
+// turn (the last one repeats; default /usr/bin/chromium); participants with
+// the same executable share one browser. A wrapper script such as
+// `exec ip netns exec NS /usr/bin/chromium "$@"` puts a participant into
+// another network namespace (tests/db/test_sfu_firewall.sh). --turn keeps only
+// that kind of TURN server (the client's ?turn=) without forcing relay.
+// Checks, each printed as "PASS ..." or "FAIL ..." (exit 1 on the first
+// failure):
 //   - everyone joins and sees the others;
 //   - everyone receives the others' audio and video: inbound-rtp
 //     packetsReceived and framesDecoded grow (getStats);
 //   - with --relay: the selected candidate pair is a relay candidate over
 //     that protocol (the browsers are forced to iceTransportPolicy 'relay');
+//   - with --expect-pair N:TYPE/PROTO,...: both PeerConnections of participant
+//     N (1-based) use a local candidate of that type (host, srflx, prflx,
+//     relay) over that protocol (udp or tcp; for relay the protocol between
+//     browser and TURN server: udp, tcp or tls);
 //   - one leaves and the others see participant-left;
 //   - with --wrong-code: a wrong code is refused with error wrong-code;
 //   - with --screen: the first participant shares its screen and the others
@@ -31,6 +42,15 @@ const room = args.room;
 const code = args.code;
 const count = Number(args.participants || 3);
 const relay = args.relay && args.relay !== true ? args.relay : null;
+const turnOnly = args.turn && args.turn !== true ? args.turn : null;
+const executables = String(args.chromium && args.chromium !== true ? args.chromium : process.env.CHROMIUM || '/usr/bin/chromium').split(',');
+const executableOf = (i) => executables[Math.min(i, executables.length - 1)];
+const expectedPairs = (args['expect-pair'] && args['expect-pair'] !== true ? args['expect-pair'].split(',') : [])
+  .map((e) => {
+    const m = /^(\d+):(host|srflx|prflx|relay)\/(udp|tcp|tls)$/.exec(e);
+    if (!m) throw new Error(`--expect-pair ${e}: expected N:TYPE/PROTO`);
+    return { index: Number(m[1]) - 1, type: m[2], protocol: m[3] };
+  });
 const deadline = Date.now() + Number(args.timeout || 90) * 1000;
 
 function pass(what) { console.log(`PASS ${what}`); }
@@ -54,8 +74,9 @@ async function waitFor(what, fn, ms = 30000) {
   fail(`${what} (last: ${JSON.stringify(last && last.message ? last.message : last)})`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+const browsers = new Map();  // executable -> Browser
+const launch = (executablePath) => chromium.launch({
+  executablePath,
   args: [
     '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -64,16 +85,21 @@ const browser = await chromium.launch({
     '--autoplay-policy=no-user-gesture-required',
   ],
 });
+async function browserOf(i) {
+  const exe = executableOf(i);
+  if (!browsers.has(exe)) browsers.set(exe, await launch(exe));
+  return browsers.get(exe);
+}
 const consoleErrors = [];
 let status = 0;
 try {
   const pages = [];
   for (let i = 0; i < count; i++) {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
+    const context = await (await browserOf(i)).newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
     const page = await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`p${i}: ${m.text()}`); });
     page.on('pageerror', (e) => consoleErrors.push(`p${i}: ${e.message}`));
-    const query = relay ? `?relay=1&turn=${relay}` : '';
+    const query = relay ? `?relay=1&turn=${relay}` : turnOnly ? `?turn=${turnOnly}` : '';
     await page.goto(`${url}/r/${room}${query}`);
     await waitFor(`page ${i} loads the client`, () => page.evaluate(() => !!window.turnd));
     pages.push(page);
@@ -131,6 +157,22 @@ try {
     pass(`every participant's media goes through turnd's TURN over ${relay}`);
   }
 
+  for (const e of expectedPairs) {
+    if (e.index >= count) fail(`--expect-pair names participant ${e.index + 1} of ${count}`);
+    const matches = (pair) => pair && pair.localCandidateType === e.type &&
+      (e.type === 'relay' ? pair.relayProtocol === e.protocol : pair.localProtocol === e.protocol);
+    const pairs = await waitFor(`participant ${e.index + 1}'s publisher and subscriber use a ${e.type} candidate` +
+      ` over ${e.protocol}`, async () => {
+      const p = (await sample(pages[e.index])).selectedPairs;
+      if (matches(p.publisher) && matches(p.subscriber)) return p;
+      throw new Error(`pairs ${JSON.stringify(p)}`);
+    }, 15000);
+    const show = (p) => `${p.localCandidateType}/${p.relayProtocol || p.localProtocol} ${p.localAddress}:${p.localPort}` +
+      ` -> ${p.remoteCandidateType}/${p.remoteProtocol} ${p.remoteAddress}:${p.remotePort}`;
+    pass(`participant ${e.index + 1} sends and receives through ${e.type} over ${e.protocol}` +
+      ` (publisher ${show(pairs.publisher)}; subscriber ${show(pairs.subscriber)})`);
+  }
+
   if (args.screen) {
     const sharerId = await pages[0].evaluate(() => window.turnd.state().id);
     await pages[0].evaluate(() => window.turnd.shareScreen());
@@ -160,6 +202,6 @@ try {
   if (!String(e.message).length) console.log(`FAIL ${e}`);
   if (consoleErrors.length) console.log(`---- browser console errors:\n${consoleErrors.join('\n')}`);
 } finally {
-  await browser.close();
+  for (const b of browsers.values()) await b.close();
 }
 process.exit(status);

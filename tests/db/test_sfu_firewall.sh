@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Issue 5, proof with a real firewall: a participant behind a corporate
+# firewall that drops all UDP still joins a conference, sends and receives
+# audio and video, through turnd's TURN over TCP, then over TLS on port 443.
+#
+# Network namespaces of this test's own (tests/e2e/netns/netns.sh); nothing
+# on the host's network:
+#
+#      corporate client                 router                    server
+#   ┌──────────────────┐        ┌───────────────────┐      ┌───────────────────┐
+#   │ node + Chromium  │ veth   │ nft forward chain │ veth │ turnd 198.18.2.2  │
+#   │ participant 1    ├────────┤ from/to client:   ├──────┤ TURN 3478 udp+tcp │
+#   │ 198.18.1.2       │        │  UDP: drop, count │      │ TLS 5349 (run 2:  │
+#   └──────────────────┘        │  TCP: only to the │      │   443)            │
+#      home clients             │  open ports       │      │ SFU 7882/7881     │
+#   ┌──────────────────┐ veth   │ from/to home:     │      │ web 8443 (run 2:  │
+#   │ Chromium: p. 2, 3├────────┤  everything       │      │ 198.18.2.3:443)   │
+#   │ 198.18.3.2       │        └───────────────────┘      └─────────┬─────────┘
+#   └──────────────────┘               PostgreSQL (run_with_cluster.sh) ┘ Unix socket
+#
+# turnd runs in the server namespace; the PostgreSQL cluster listens on a Unix
+# socket in the shared filesystem, which works across network namespaces. node
+# and participant 1's Chromium run in the client namespace; participants 2 and
+# 3 share a Chromium started in the home namespace (a wrapper script around
+# `ip netns exec`), so their traffic crosses the router without the firewall.
+#
+# Run 1, TURN over TCP: the client may open TCP to 8443 (web), 3478 and 5349
+# only; it is offered every TURN server (UDP, TCP, TLS) and ICE policy "all".
+# Run 2, TURN over TLS on 443, the only port open: turnd's TURN TLS listens on
+# 198.18.2.2:443 and its web server on 198.18.2.3:443 (a second address: the
+# two cannot share one), the client may open TCP to port 443 only (3478, 5349
+# and 8443 are dropped) and gets only the turns: URL (the client's ?turn=tls),
+# still with ICE policy "all".
+#
+# Asserted in each run:
+#   - conference.mjs: all three join and see each other; everyone decodes the
+#     others' audio and video, growing (so participant 1 receives both others
+#     and both others receive participant 1); participant 1's publisher and
+#     subscriber PeerConnections both use a relay candidate over tcp (run 1)
+#     or tls (run 2); participants 2 and 3 use host candidates over UDP;
+#   - the router dropped UDP from the client (its counter > 0): the browser
+#     did try UDP, and a real firewall stopped it (before run 1, a STUN
+#     Binding over UDP is answered from home and gets silence from the client);
+#   - turnd's Prometheus counter turnd_allocations_created_total has TCP
+#     (run 1) or TLS (run 2) allocations, and TURN handed media to the SFU
+#     (turnd_inprocess_relay_packets_total{direction="to_sfu"});
+#   - allocation_log: the client's network (198.18.1.0/24) has TURN
+#     allocations over tcp (run 1) or tls (run 2) that carried bytes both
+#     ways, and none over UDP; in run 1 the home network has UDP ones (UDP
+#     TURN works where no firewall is in the way).
+# Needs root (ip netns, nft). Run by ctest through run_with_cluster.sh.
+: "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
+: "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
+source "$TURND_SRC/tests/e2e/lib.sh"
+source "$TURND_SRC/tests/e2e/netns/netns.sh"
+URL="$TURND_TEST_DATABASE_URL"
+here="$TURND_SRC/tests/e2e/sfu_browser"
+
+[ "$(id -u)" = 0 ] || fail "needs root (network namespaces and nftables)"
+for tool in ip nft node psql; do
+  command -v "$tool" >/dev/null || fail "$tool not found (bash scripts/deps.sh; nft is in nftables)"
+done
+[ -x /usr/bin/chromium ] || fail "chromium is missing (bash scripts/deps.sh installs it)"
+PLAYWRIGHT_CORE=$(bash "$here/playwright.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR names where npm installs playwright-core}") ||
+  fail "playwright-core is not available"
+export PLAYWRIGHT_CORE
+
+# The processes in the namespaces stop first, then the namespaces go.
+firewall_cleanup() {
+  local rc=$? pid
+  for pid in "${E2E_PIDS[@]}"; do stop_pid "$pid"; done
+  netns_down
+  (exit "$rc")
+  e2e_cleanup
+}
+trap firewall_cleanup EXIT
+netns_up || fail "could not create the network namespaces"
+note "namespaces $NETNS_CLIENT, $NETNS_ROUTER, $NETNS_SERVER, $NETNS_HOME"
+
+"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
+"$TURNCTL_BIN" --database="$URL" room create team --name "Team" >/dev/null || fail "room create"
+CODE=k7pm-2qxd-9hfa-wr3e
+"$TURNCTL_BIN" --database="$URL" room set-code team --code="$CODE" >/dev/null || fail "set-code"
+make_cert
+
+SERVER_IP=$NETNS_SERVER_IP
+METRICS_PORT=9641
+in_server() { ip netns exec "$NETNS_SERVER" "$@"; }
+server_listens() {  # server_listens tcp|udp ADDRESS PORT
+  local flag=-Hltn
+  [ "$1" = udp ] && flag=-Hlun
+  [ -n "$(in_server ss "$flag" "( src $2:$3 )" 2>/dev/null)" ]
+}
+
+# start_turnd NAME TLS_PORT WEB_ADDRESS WEB_PORT: turnd in the server
+# namespace, every listener but the web server's on the server's first
+# address. The SFU's media address (198.18.2.2, a benchmarking
+# address the peer policy denies) is allowed as a TURN peer by itself (the
+# in-process relay of issue 5): no allowed-peer-ip, no allow-loopback-peers.
+start_turnd() {
+  local name=$1 tls_port=$2
+  WEB_ADDRESS=$3 WEB_PORT=$4
+  stop_server
+  CONF="$E2E_TMP/$name.conf"
+  SERVER_LOG="$E2E_TMP/$name.log"
+  cat >"$CONF" <<EOF
+# generated by tests/db/test_sfu_firewall.sh
+listening-ip=$SERVER_IP
+listening-port=3478
+tls-listening-port=$tls_port
+relay-ip=$SERVER_IP
+min-port=40000
+max-port=40199
+sfu-ip=$SERVER_IP
+sfu-port=7882
+sfu-tcp-port=7881
+web-address=$WEB_ADDRESS
+web-port=$WEB_PORT
+web-root=$TURND_SRC/sfu/web
+cert=$CERT
+pkey=$PKEY
+server-name=$name
+realm=example.org
+use-auth-secret
+static-auth-secret=e2e-secret
+database=$URL
+state-dir=$E2E_TMP/state-$name
+pidfile=$E2E_TMP/$name.pid
+prometheus
+prometheus-address=127.0.0.1
+prometheus-port=$METRICS_PORT
+EOF
+  ip netns exec "$NETNS_SERVER" "$TURND_BIN" -c "$CONF" >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!  # ip netns exec execs turnd: this is turnd's pid
+  E2E_PIDS+=("$SERVER_PID")
+  for _ in $(seq 100); do
+    running "$SERVER_PID" || fail "turnd exited during startup (config $CONF)"
+    if server_listens udp "$SERVER_IP" 3478 && server_listens tcp "$SERVER_IP" 3478 &&
+      server_listens tcp "$SERVER_IP" "$tls_port" && server_listens tcp "$WEB_ADDRESS" "$WEB_PORT" &&
+      server_listens udp "$SERVER_IP" 7882 && server_listens tcp 127.0.0.1 "$METRICS_PORT"; then
+      note "turnd up in $NETNS_SERVER (pid $SERVER_PID, TURN 3478, TLS $tls_port, web $WEB_ADDRESS:$WEB_PORT)"
+      return 0
+    fi
+    sleep 0.1
+  done
+  fail "turnd did not listen on all its ports within 10 s (config $CONF)"
+}
+
+metric() {  # metric NAME: its value from turnd's /metrics, asked inside the server namespace
+  in_server python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' \
+    "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v n="$1" '$1 == n {print $2}'
+}
+
+# Participants 2 and 3 share a Chromium in the home namespace.
+HOME_CHROMIUM="$E2E_TMP/chromium-home"
+printf '#!/bin/sh\nexec ip netns exec %s /usr/bin/chromium "$@"\n' "$NETNS_HOME" >"$HOME_CHROMIUM"
+chmod +x "$HOME_CHROMIUM"
+
+# conference NAME ARGS...: conference.mjs in the client namespace (node and
+# participant 1's Chromium), output in E2E_TMP/NAME.browsers.log.
+conference() {
+  local name=$1 rc=0 started=$SECONDS
+  shift
+  timeout 150 ip netns exec "$NETNS_CLIENT" node "$here/conference.mjs" \
+    --url "https://$WEB_ADDRESS:$WEB_PORT" --room team --code "$CODE" --participants 3 \
+    --chromium "/usr/bin/chromium,$HOME_CHROMIUM" "$@" >"$E2E_TMP/$name.browsers.log" 2>&1 || rc=$?
+  sed "s/^/    /" "$E2E_TMP/$name.browsers.log"
+  [ "$rc" = 0 ] || fail "$name: the browsers' checks failed (exit $rc)"
+  note "$name: the browsers took $((SECONDS - started)) s"
+}
+
+psql_value() { psql --no-psqlrc -At "$URL" -c "$1"; }
+allocations() {  # allocations NODE NETWORK TRANSPORT [EXTRA_CONDITION]: rows in allocation_log
+  psql_value "SELECT count(*) FROM allocation_log WHERE node = '$1' AND client_prefix = '$2'
+    AND client_transport = '$3' ${4:+AND $4}"
+}
+
+# check_run NAME TRANSPORT [home-udp]: the assertions after the browsers of
+# one run; with home-udp, the home clients (offered UDP TURN) must have used it.
+check_run() {
+  local name=$1 transport=$2 home=${3:-} label udp_out created to_sfu
+  label=$(tr '[:lower:]' '[:upper:]' <<<"$transport")
+  udp_out=$(netns_counter udp_out)
+  [ "${udp_out:-0}" -gt 0 ] || fail "$name: the router dropped no UDP from the client: the firewall was never tested"
+  pass "$name: the router dropped $udp_out UDP packets from the corporate client" \
+    "(and refused $(netns_counter refused) packets to closed ports)"
+  created=$(metric "turnd_allocations_created_total{transport=\"$label\"}")
+  [ "${created:-0}" -ge 2 ] || fail "$name: turnd_allocations_created_total{transport=\"$label\"}=$created"
+  pass "$name: turnd counted $created TURN allocations over $label"
+  to_sfu=$(metric 'turnd_inprocess_relay_packets_total{direction="to_sfu"}')
+  [ "${to_sfu:-0}" -gt 50 ] || fail "$name: only $to_sfu packets went from TURN into the SFU"
+  pass "$name: $to_sfu packets went from TURN allocations into the SFU (in process)"
+
+  stop_server  # every allocation is ended and logged
+  local rows=0 corporate_udp home_udp
+  for _ in $(seq 50); do
+    rows=$(allocations "$name" 198.18.1.0/24 "$transport" \
+      "ended_at IS NOT NULL AND bytes_from_client > 0 AND bytes_to_client > 0")
+    [ "$rows" -ge 1 ] && break
+    sleep 0.2
+  done
+  [ "$rows" -ge 1 ] ||
+    fail "$name: no $transport allocation of 198.18.1.0/24 in allocation_log: $(psql_value "SELECT * FROM allocation_log")"
+  corporate_udp=$(allocations "$name" 198.18.1.0/24 udp)
+  [ "$corporate_udp" = 0 ] || fail "$name: $corporate_udp UDP allocations from behind the firewall"
+  pass "$name: allocation_log: the corporate network's allocations are over $transport" \
+    "($rows carried media both ways), none over UDP"
+  if [ "$home" = home-udp ]; then
+    home_udp=$(allocations "$name" 198.18.3.0/24 udp)
+    [ "$home_udp" -ge 1 ] || fail "$name: the home clients made no UDP allocation (is UDP TURN working at all?)"
+    pass "$name: the same TURN server's UDP worked for the home network ($home_udp allocations)"
+  fi
+}
+
+# Run 1: TURN over TCP. Open: web 8443, TURN 3478, TURN TLS 5349.
+begin=$SECONDS
+netns_allow_tcp 8443 3478 5349
+start_turnd firewall-tcp 5349 "$SERVER_IP" 8443
+# The firewall is real: a STUN Binding over UDP gets no answer from behind it
+# (silence, not an error), while from home it does.
+stun_binding() {  # stun_binding NAMESPACE: turnutils_stunclient to turnd's UDP port
+  timeout 3 ip netns exec "$1" turnutils_stunclient -p 3478 "$SERVER_IP" 2>&1 | grep -q "reflexive addr"
+}
+stun_binding "$NETNS_HOME" || fail "no STUN answer over UDP from the home network"
+stun_binding "$NETNS_CLIENT" && fail "a STUN Binding over UDP passed the firewall"
+pass "STUN over UDP: answered from the home network, silence behind the firewall"
+netns_reset_counters  # what follows counts the browser's packets only
+conference firewall-tcp --expect-pair 1:relay/tcp,2:host/udp,3:host/udp
+check_run firewall-tcp tcp home-udp
+note "run 1 took $((SECONDS - begin)) s"
+
+# Run 2: port 443 only, for TURN over TLS and for the web (3478 closed by the
+# firewall too).
+begin=$SECONDS
+netns_allow_tcp 443
+start_turnd firewall-tls 443 "$NETNS_SERVER_IP2" 443
+conference firewall-tls --turn tls --expect-pair 1:relay/tls,2:host/udp,3:host/udp
+check_run firewall-tls tls
+note "run 2 took $((SECONDS - begin)) s"
