@@ -143,13 +143,19 @@ turn::RelayResult UdpRelayFactory::open(const turn::RelayRequest& request, turn:
   return result;
 }
 
-SocketAddress UdpRelayFactory::advertised(const SocketAddress& local) const noexcept {
-  for (const auto& [public_ip, private_ip] : plan_.external) {
+SocketAddress advertised_address(
+    const std::vector<std::pair<SocketAddress, SocketAddress>>& external,
+    const SocketAddress& local) noexcept {
+  for (const auto& [public_ip, private_ip] : external) {
     bool applies =
         private_ip.empty() ? public_ip.family() == local.family() : private_ip.same_ip(local);
     if (applies) return public_ip.with_port(local.port());
   }
   return local;
+}
+
+SocketAddress UdpRelayFactory::advertised(const SocketAddress& local) const noexcept {
+  return advertised_address(plan_.external, local);
 }
 
 }  // namespace turnd::net

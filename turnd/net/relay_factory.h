@@ -43,6 +43,13 @@ struct RelayPlan {
   std::vector<std::pair<SocketAddress, SocketAddress>> external;
 };
 
+// external-ip's rule: the public address announced for `local` — the first
+// (public, private) pair whose private address is `local`'s IP, or is empty
+// and of its family; `local` itself when none applies. The port is kept.
+SocketAddress advertised_address(
+    const std::vector<std::pair<SocketAddress, SocketAddress>>& external,
+    const SocketAddress& local) noexcept;
+
 class UdpRelayFactory final : public turn::RelayFactory {
  public:
   UdpRelayFactory(EventBase& base, DatagramIo& io, ReservationTable& reservations, RelayPlan plan);

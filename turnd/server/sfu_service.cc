@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "turnd/common/log.h"
+#include "turnd/net/relay_factory.h"
 
 namespace turnd::server {
 namespace {
@@ -19,11 +20,9 @@ SocketAddress first_concrete(const std::vector<SocketAddress>& a, const std::vec
 // The media address as browsers reach it: external-ip's public address when
 // it maps this one (or all of its family).
 SocketAddress announced(const config::Config& c, const SocketAddress& local) {
-  for (const config::ExternalIp& e : c.external_ips) {
-    if (e.public_ip.family() != local.family()) continue;
-    if (e.private_ip.empty() || e.private_ip.same_ip(local)) return e.public_ip.with_port(local.port());
-  }
-  return local;
+  std::vector<std::pair<SocketAddress, SocketAddress>> external;
+  for (const config::ExternalIp& e : c.external_ips) external.emplace_back(e.public_ip, e.private_ip);
+  return net::advertised_address(external, local);
 }
 
 std::string url_host(const SocketAddress& a) {
