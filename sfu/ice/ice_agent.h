@@ -103,6 +103,11 @@ class IceAgent {
   // The peer's ufrag when the answer arrives after the first checks.
   void set_remote_ufrag(std::string ufrag) { config_.remote_ufrag = std::move(ufrag); }
 
+  // The owner's back pointer, so whoever finds the agent by path or ufrag
+  // reaches its transport without another lookup (MediaEndpoint: the
+  // WebRtcTransport).
+  void* user = nullptr;
+
  private:
   struct PathRecord {
     Path path;

@@ -2,15 +2,25 @@
 
 namespace turnd::sfu::router {
 
+namespace {
+
+transport::WebRtcTransport* transport_of(ice::IceAgent* agent) noexcept {
+  return agent == nullptr ? nullptr : static_cast<transport::WebRtcTransport*>(agent->user);
+}
+
+}  // namespace
+
 void MediaEndpoint::add(transport::WebRtcTransport& t) {
   registry_.add(t.ice());
-  by_agent_[&t.ice()] = &t;
+  if (t.ice().user != &t) ++transports_;
+  t.ice().user = &t;
 }
 
 void MediaEndpoint::remove(transport::WebRtcTransport& t) noexcept {
   t.ice().for_each_path([this](const ice::Path& p) { forget_link(p); });
   registry_.remove(t.ice());
-  by_agent_.erase(&t.ice());
+  if (t.ice().user == &t) --transports_;
+  t.ice().user = nullptr;
 }
 
 std::optional<uint32_t> MediaEndpoint::find_socket(const turn::FiveTuple& tuple) const noexcept {
@@ -56,17 +66,15 @@ void MediaEndpoint::on_client_packet(const turn::FiveTuple& tuple, turn::ClientL
       } catch (const std::bad_alloc&) {
       }
     }
-    auto it = by_agent_.find(d.agent);
-    if (it != by_agent_.end()) it->second->after_stun(d.outcome);
+    if (transport::WebRtcTransport* t = transport_of(d.agent)) t->after_stun(d.outcome);
     return;
   }
-  ice::IceAgent* agent = registry_.find(path);
-  auto it = agent == nullptr ? by_agent_.end() : by_agent_.find(agent);
-  if (it == by_agent_.end()) {
+  transport::WebRtcTransport* t = transport_of(registry_.find(path));
+  if (t == nullptr) {
     counters_.unknown_source.add();
     return;
   }
-  it->second->on_datagram(path, data, 0);
+  t->on_datagram(path, data, 0);
 }
 
 void MediaEndpoint::on_link_closed(const turn::FiveTuple& tuple) noexcept {

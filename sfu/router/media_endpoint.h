@@ -47,16 +47,17 @@ class MediaEndpoint final : public turn::ClientPacketHandler, public transport::
   void send(const ice::Path& path, Bytes packet) noexcept override;
 
   const EndpointCounters& counters() const noexcept { return counters_; }
-  size_t transport_count() const noexcept { return by_agent_.size(); }
+  size_t transport_count() const noexcept { return transports_; }
 
  private:
-  // A socket number per (local address, transport) the packets arrived on.
+  // A socket number per (local address, transport) the packets arrived on:
+  // a handful (UDP, ICE-TCP, in-process), a linear scan is the fastest.
   uint32_t socket_id(const turn::FiveTuple& tuple) noexcept;
   std::optional<uint32_t> find_socket(const turn::FiveTuple& tuple) const noexcept;
   void forget_link(const ice::Path& path) noexcept;
 
   ice::IceRegistry registry_;
-  std::unordered_map<const ice::IceAgent*, transport::WebRtcTransport*> by_agent_;
+  size_t transports_ = 0;
   std::unordered_map<ice::Path, std::unique_ptr<turn::ClientLink>, ice::PathHash> links_;
   std::vector<std::pair<SocketAddress, turn::ClientTransport>> sockets_;
   std::array<std::byte, 1280> reply_{};

@@ -42,6 +42,7 @@ for unit in turnd.service turnd-purge.service turnd-purge.timer; do
 done
 expect_file /usr/lib/sysusers.d/turnd.conf "$SRC/systemd/turnd.sysusers"
 expect_file /usr/lib/tmpfiles.d/turnd.conf "$SRC/systemd/turnd.tmpfiles"
+expect_file /usr/lib/sysctl.d/60-turnd.conf "$SRC/systemd/turnd.sysctl"
 expect_file /etc/ufw/applications.d/turnd "$SRC/conf/ufw-turnd"
 expect_file /usr/share/doc/turnd/README.md "$SRC/README.md"
 for doc in "$SRC"/docs/*.md; do expect_file "/usr/share/doc/turnd/$(basename "$doc")" "$doc"; done
@@ -60,10 +61,10 @@ done
 [ -d "$STAGE/var/lib/turnd" ] || fail "the state directory /var/lib/turnd was not created"
 [ -z "$(ls -A "$STAGE/var/lib/turnd")" ] || fail "/var/lib/turnd is not empty"
 stray=$(cd "$STAGE" && find . -type f | sed 's|^\.||' | { grep -vE \
-  '^/usr/bin/turn[a-z]*$|^/usr/lib/(systemd/system|sysusers\.d|tmpfiles\.d)/turnd[a-z.-]*$|^/usr/share/(turnd|doc/turnd)/|^/etc/turnd/turnd\.conf$|^/etc/ufw/applications\.d/turnd$' || true; } |
+  '^/usr/bin/turn[a-z]*$|^/usr/lib/(systemd/system|sysusers\.d|tmpfiles\.d)/turnd[a-z.-]*$|^/usr/lib/sysctl\.d/60-turnd\.conf$|^/usr/share/(turnd|doc/turnd)/|^/etc/turnd/turnd\.conf$|^/etc/ufw/applications\.d/turnd$' || true; } |
   head -n 3 | paste -sd ' ' -)
 [ -z "$stray" ] || fail "installed outside the layout: $stray"
-pass "layout: turnd$([ -x "$STAGE/usr/bin/turnctl" ] && echo ", turnctl"), /etc/turnd/turnd.conf (0640), units, sysusers, tmpfiles, ufw, docs,${shared:- no} shared data, /var/lib/turnd"
+pass "layout: turnd$([ -x "$STAGE/usr/bin/turnctl" ] && echo ", turnctl"), /etc/turnd/turnd.conf (0640), units, sysusers, tmpfiles, sysctl, ufw, docs,${shared:- no} shared data, /var/lib/turnd"
 
 # --- An upgrade keeps the admin's configuration --------------------------------------
 echo "# edited by the admin" >>"$STAGE/etc/turnd/turnd.conf"

@@ -6,9 +6,9 @@
 
 namespace turnd::net {
 
-DatagramIo::DatagramIo() : pool_(kPoolSize) {
-  queue_.reserve(kPoolSize);
-  tx_.resize(kPoolSize);
+DatagramIo::DatagramIo() : pool_(kPoolSize), send_pool_(kSendPoolSize) {
+  queue_.reserve(kQueueSize);
+  tx_.resize(kQueueSize);
 }
 
 bool DatagramIo::in_pool(const std::byte* p) const noexcept {
@@ -18,9 +18,8 @@ bool DatagramIo::in_pool(const std::byte* p) const noexcept {
 }
 
 size_t DatagramIo::receive_into_pool(int fd) noexcept {
-  // Received buffers stay in use until flush(): make room first if needed
-  // (for the batch and for as many copied replies).
-  if (pool_used_ + 2 * kBatch > pool_.size()) flush();
+  // Received buffers stay in use until flush(): make room first if needed.
+  if (pool_used_ + kBatch > pool_.size()) flush();
   for (size_t i = 0; i < kBatch; ++i) {
     rx_iov_[i] = {pool_[pool_used_ + i].bytes.data() + kHeadroom, kPayload};
     msghdr& m = rx_[i].msg_hdr;
@@ -38,12 +37,7 @@ size_t DatagramIo::receive_into_pool(int fd) noexcept {
 }
 
 void DatagramIo::send(int fd, const SocketAddress& to, Bytes data) noexcept {
-  auto* p = const_cast<std::byte*>(data.data());
-  bool copy = !in_pool(p);
-  // Never flush here: the caller may be inside receive() with buffers in use.
-  // When out of room (more sends than one iteration's pool), send at once.
-  if (queue_.size() == queue_.capacity() || (copy && pool_used_ == pool_.size()) ||
-      data.size() > kPayload + kTailroom) {
+  if (data.size() > kPayload + kTailroom) {  // too big for a buffer: at once
     send_calls.add();
     if (send_datagram(fd, to, data)) {
       datagrams_sent.add();
@@ -52,14 +46,22 @@ void DatagramIo::send(int fd, const SocketAddress& to, Bytes data) noexcept {
     }
     return;
   }
+  auto* p = const_cast<std::byte*>(data.data());
+  bool copy = !in_pool(p);
+  // Out of room: what is queued leaves now (received buffers stay valid, the
+  // caller may be inside receive()), and the send pool starts over.
+  if (queue_.size() == queue_.capacity() || (copy && send_pool_used_ == send_pool_.size())) {
+    early_sends.add();
+    send_queued();
+  }
   if (copy) {  // not one of ours (a response, a TCP frame): copy it in
-    p = pool_[pool_used_++].bytes.data();
+    p = send_pool_[send_pool_used_++].bytes.data();
     std::memcpy(p, data.data(), data.size());
   }
   queue_.push_back({fd, to, {p, data.size()}});
 }
 
-void DatagramIo::flush() noexcept {
+void DatagramIo::send_queued() noexcept {
   size_t n = queue_.size();
   for (size_t i = 0; i < n; ++i) {
     msghdr& m = tx_[i].msg_hdr;
@@ -91,6 +93,11 @@ void DatagramIo::flush() noexcept {
     i += run;
   }
   queue_.clear();
+  send_pool_used_ = 0;
+}
+
+void DatagramIo::flush() noexcept {
+  send_queued();
   pool_used_ = 0;
 }
 

@@ -4,7 +4,11 @@
 // sends are queued — pointing into those buffers, no copy — and leave with
 // one sendmmsg per socket when the worker's loop iteration ends (flush()).
 // Data that does not live in the pool (a response built elsewhere, a TCP
-// frame) is copied into a pool buffer when queued.
+// frame, an SFU's encrypted copy) is copied into a buffer of a second, send
+// pool when queued. When the send pool or the queue is full in the middle of
+// a round (an SFU fanning a batch out to many subscribers), what is queued
+// leaves at once, still batched, and the send pool starts over; received
+// buffers stay valid until flush().
 #pragma once
 
 #include <sys/socket.h>
@@ -22,7 +26,9 @@ namespace turnd::net {
 class DatagramIo {
  public:
   static constexpr size_t kBatch = 32;      // datagrams per recvmmsg
-  static constexpr size_t kPoolSize = 512;  // buffers per loop iteration
+  static constexpr size_t kPoolSize = 512;      // received buffers per loop iteration
+  static constexpr size_t kSendPoolSize = 256;  // copied sends between two sendmmsg rounds
+  static constexpr size_t kQueueSize = kPoolSize + kSendPoolSize;
   static constexpr size_t kHeadroom = 64;
   static constexpr size_t kPayload = 2048;  // larger datagrams are dropped
   static constexpr size_t kTailroom = 16;
@@ -38,15 +44,16 @@ class DatagramIo {
   size_t receive(int fd, Fn&& fn) noexcept;
 
   // Queues a datagram; `data` must stay valid until flush() unless it is
-  // copied (anything outside the pool is). Never blocks.
+  // copied (anything outside the receive pool is). Never blocks.
   void send(int fd, const SocketAddress& to, Bytes data) noexcept;
 
   // Sends everything queued (one sendmmsg per run of the same socket) and
-  // makes the pool's buffers free again.
+  // makes all buffers free again. The end of every loop iteration.
   void flush() noexcept;
 
   Counter datagrams_sent;
   Counter send_calls;   // sendmmsg/sendto syscalls
+  Counter early_sends;  // queue sent mid-round because the send pool or queue was full
   Counter send_errors;  // datagrams the kernel refused (dropped)
   Counter oversized;    // received datagrams over kPayload (dropped)
 
@@ -62,9 +69,12 @@ class DatagramIo {
 
   size_t receive_into_pool(int fd) noexcept;
   bool in_pool(const std::byte* p) const noexcept;
+  void send_queued() noexcept;
 
   std::vector<Buffer> pool_;
   size_t pool_used_ = 0;
+  std::vector<Buffer> send_pool_;
+  size_t send_pool_used_ = 0;
   std::array<sockaddr_storage, kBatch> from_{};
   std::array<mmsghdr, kBatch> rx_{};
   std::array<iovec, kBatch> rx_iov_{};

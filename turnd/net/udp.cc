@@ -36,6 +36,14 @@ int open_udp_socket(const SocketAddress& address, bool reuse_port) noexcept {
   return fd;
 }
 
+int set_receive_buffer(int fd, int bytes) noexcept {
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));  // capped, never fails on size
+  int got = -1;
+  socklen_t len = sizeof(got);
+  if (::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) != 0) return -1;
+  return got;
+}
+
 bool send_datagram(int fd, const SocketAddress& to, Bytes data) noexcept {
   ssize_t n =
       ::sendto(fd, data.data(), data.size(), MSG_DONTWAIT, to.sockaddr_ptr(), to.sockaddr_len());

@@ -35,6 +35,11 @@ class Fd {
   int fd_ = -1;
 };
 
+// Asks for a receive buffer of `bytes` (SO_RCVBUF; the kernel caps it at
+// net.core.rmem_max) and returns what the socket got, as the kernel counts it
+// (twice the usable size), or -1.
+int set_receive_buffer(int fd, int bytes) noexcept;
+
 // Sends one datagram; false when the kernel refused it.
 bool send_datagram(int fd, const SocketAddress& to, Bytes data) noexcept;
 

@@ -36,6 +36,7 @@ UdpListener::UdpListener(EventBase& base, const SocketAddress& address, Datagram
     throw std::runtime_error("cannot listen on udp " + address.to_string() + ": " +
                              std::strerror(errno));
   }
+  receive_buffer_ = set_receive_buffer(fd_.get(), kReceiveBuffer);
   event_ = Event::readable(base, fd_.get(), [this] { on_readable(); });
 }
 

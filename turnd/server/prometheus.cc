@@ -110,6 +110,9 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
            [](S s) { return s.io->datagrams_sent.get(); });
   w.metric("turnd_udp_send_calls_total", "counter", "sendmmsg/sendto system calls.",
            [](S s) { return s.io->send_calls.get(); });
+  w.metric("turnd_udp_early_sends_total", "counter",
+           "Send queues flushed mid-round because a round sent more than the buffers hold.",
+           [](S s) { return s.io->early_sends.get(); });
   w.metric("turnd_udp_send_errors_total", "counter", "UDP datagrams the kernel refused.",
            [](S s) { return s.io->send_errors.get(); });
   w.metric("turnd_udp_oversized_total", "counter", "Received UDP datagrams over 2048 bytes.",

@@ -102,6 +102,12 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
       std::move(deps), conference_options(c, std::move(turn_secret)));
   SocketAddress media = media_address(c);
   udp_ = std::make_unique<net::UdpListener>(base_, media, io_, endpoint_);
+  if (udp_->receive_buffer() < net::UdpListener::kReceiveBuffer) {
+    LOG_WARN("sfu",
+             "the media socket's receive buffer is %d KiB (net.core.rmem_max): bursts from many "
+             "publishers may be dropped; raise it with sysctl net.core.rmem_max=%d",
+             udp_->receive_buffer() / 2048, net::UdpListener::kReceiveBuffer);
+  }
   if (bridge_ != nullptr) bridge_->attach_sfu(base_, endpoint_);
   if (c.sfu_tcp_port != 0) {
     tcp_ = std::make_unique<net::StreamListener>(base_, media.with_port(c.sfu_tcp_port), nullptr,

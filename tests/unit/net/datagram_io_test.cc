@@ -2,7 +2,9 @@
 // intact, also when a loop round receives more than the buffer pool holds and
 // receive() has to flush and start the pool over in the middle of the round
 // (a bug found by the SFU load benchmark: the batch was read from stale
-// buffers after that restart).
+// buffers after that restart); and a round that sends more copies than the
+// send pool holds (an SFU fanning a batch out) sends them in batches, not one
+// system call each.
 #include "turnd/net/datagram_io.h"
 
 #include <gtest/gtest.h>
@@ -57,6 +59,48 @@ TEST(DatagramIo, MoreDatagramsThanThePoolInOneRoundArriveIntact) {
   io.flush();
   ASSERT_EQ(seen.size(), kCount);
   for (uint32_t i = 0; i < kCount; ++i) ASSERT_EQ(seen[i], i) << "datagram " << i;
+}
+
+// Count what is waiting on a socket, without blocking.
+size_t drain(int fd) {
+  size_t n = 0;
+  std::array<std::byte, 2048> buffer{};
+  while (::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT) > 0) ++n;
+  return n;
+}
+
+TEST(DatagramIo, FanOutBeyondTheSendPoolLeavesInBatchesAndKeepsTheReceivedBuffers) {
+  Socket sfu, publisher;
+  std::array<Socket, 4> subscribers;  // a 100-byte datagram takes ~1 KiB of a receive buffer
+  constexpr size_t kFanOut = 3 * DatagramIo::kSendPoolSize + 7;
+  std::array<std::byte, 100> packet{};
+  packet[0] = std::byte{0x80};
+  ASSERT_EQ(::sendto(publisher.fd, packet.data(), packet.size(), 0, sfu.address.sockaddr_ptr(),
+                     sfu.address.sockaddr_len()),
+            static_cast<ssize_t>(packet.size()));
+  DatagramIo io;
+  size_t received = 0;
+  io.receive(sfu.fd, [&](const SocketAddress&, MutableBytes data) {
+    ++received;
+    std::array<std::byte, 100> copy{};
+    for (size_t i = 0; i < kFanOut; ++i) {
+      std::memcpy(copy.data(), data.data(), data.size());  // what an SFU encrypts per subscriber
+      copy[1] = static_cast<std::byte>(i);
+      io.send(sfu.fd, subscribers[i % subscribers.size()].address, copy);
+      // The received datagram must survive the early sends.
+      ASSERT_EQ(data[0], std::byte{0x80}) << "after " << i << " sends";
+    }
+    io.send(sfu.fd, publisher.address, data);  // and the original, queued without a copy
+  });
+  io.flush();
+  ASSERT_EQ(received, 1u);
+  size_t arrived = drain(publisher.fd);
+  for (Socket& s : subscribers) arrived += drain(s.fd);
+  EXPECT_EQ(arrived, kFanOut + 1);
+  EXPECT_EQ(io.datagrams_sent.get(), kFanOut + 1);
+  EXPECT_EQ(io.send_errors.get(), 0u);
+  EXPECT_EQ(io.early_sends.get(), 3u);
+  EXPECT_LE(io.send_calls.get(), 4u);  // one sendmmsg per full send pool and one at flush
 }
 
 }  // namespace
