@@ -35,7 +35,8 @@ const $ = (id) => document.getElementById(id);
 const query = new URLSearchParams(location.search);
 const iceTransportPolicy = query.get('relay') === '1' ? 'relay' : 'all';
 // ?turn=udp|tcp|tls keeps only that kind of TURN server (tests; debugging a
-// firewall): tcp is turn:...?transport=tcp, tls is turns:.
+// firewall): tcp is turn:...?transport=tcp, tls is turns:; ?turn=none keeps
+// none (then only ICE-TCP to the SFU gets through a UDP-blocking firewall).
 const turnOnly = query.get('turn');
 
 function keepTurn(servers) {
@@ -46,7 +47,7 @@ function keepTurn(servers) {
     if (turnOnly === 'tls') return tls;
     if (turnOnly === 'tcp') return !tls && tcp;
     if (turnOnly === 'udp') return !tls && !tcp;
-    return true;
+    return turnOnly !== 'none';
   };
   return servers
     .map((s) => ({ ...s, urls: [].concat(s.urls).filter(wanted) }))

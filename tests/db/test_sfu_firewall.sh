@@ -31,6 +31,10 @@
 # two cannot share one), the client may open TCP to port 443 only (3478, 5349
 # and 8443 are dropped) and gets only the turns: URL (the client's ?turn=tls),
 # still with ICE policy "all".
+# Run 3, no TURN at all, ICE-TCP straight to the SFU: the client may open TCP
+# to the web (8443) and the SFU's passive ICE-TCP port (7881) only, and is
+# offered no TURN server (?turn=none): its media must go over the TCP
+# candidate the SFU announces (RFC 6544, RFC 4571 framing).
 #
 # Asserted in each run:
 #   - conference.mjs: all three join and see each other; everyone decodes the
@@ -48,6 +52,8 @@
 #     allocations over tcp (run 1) or tls (run 2) that carried bytes both
 #     ways, and none over UDP; in run 1 the home network has UDP ones (UDP
 #     TURN works where no firewall is in the way).
+# In run 3: participant 1's pairs are over tcp, the router dropped its UDP,
+# and the corporate network made no TURN allocation.
 # Needs root (ip netns, nft). Run by ctest through run_with_cluster.sh.
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
 : "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
@@ -237,3 +243,19 @@ start_turnd firewall-tls 443 "$NETNS_SERVER_IP2" 443
 conference firewall-tls --turn tls --expect-pair 1:relay/tls,2:host/udp,3:host/udp
 check_run firewall-tls tls
 note "run 2 took $((SECONDS - begin)) s"
+
+# Run 3: no TURN, ICE-TCP to the SFU. Open: web 8443 and the SFU's 7881.
+begin=$SECONDS
+netns_allow_tcp 8443 7881
+start_turnd firewall-icetcp 5349 "$SERVER_IP" 8443
+# Chromium's ICE-TCP candidates are active ones (port 9): the connection's
+# real local port becomes a peer-reflexive candidate, hence prflx/tcp.
+conference firewall-icetcp --turn none --expect-pair 1:prflx/tcp,2:host/udp,3:host/udp
+udp_out=$(netns_counter udp_out)
+[ "${udp_out:-0}" -gt 0 ] || fail "firewall-icetcp: the router dropped no UDP from the client"
+pass "firewall-icetcp: the router dropped $udp_out UDP packets; the corporate client's media went over ICE-TCP to port 7881"
+stop_server
+corporate=$(psql_value "SELECT count(*) FROM allocation_log WHERE node = 'firewall-icetcp' AND client_prefix = '198.18.1.0/24'")
+[ "$corporate" = 0 ] || fail "firewall-icetcp: the corporate client made $corporate TURN allocations (offered none)"
+pass "firewall-icetcp: no TURN allocation from the corporate network"
+note "run 3 took $((SECONDS - begin)) s"

@@ -3,7 +3,7 @@
 //
 //   node conference.mjs --url https://127.0.0.1:8443 --room team --code CODE
 //        [--participants 3] [--relay tcp|tls] [--wrong-code] [--screen]
-//        [--turn udp|tcp|tls] [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp]
+//        [--turn udp|tcp|tls|none] [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp]
 //
 // Each participant is a browser context of its own (its own fake camera and
 // microphone). --chromium names the Chromium executable of each participant in
