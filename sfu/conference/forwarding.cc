@@ -5,8 +5,6 @@
 // and at once when a subscriber connects), NACKs answered from the
 // producer's history, the publisher's sender reports to the subscribers,
 // and REMB to publishers so their bitrate ramps up.
-#include <cstring>
-
 #include "sfu/conference/conference_state.h"
 #include "sfu/rtp/rtcp.h"
 #include "sfu/rtp/rtcp_feedback.h"
@@ -43,14 +41,12 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
 void Conference::forward_rtp(Producer& producer, MutableBytes packet, uint16_t seq) noexcept {
   producer.packets++;
   producer.bytes += packet.size();
-  if (packet.size() + transport::WebRtcTransport::kPacketTailroom > scratch_.size()) return;
   if (producer.history) {
     producer.history->store(seq, packet);
   }
   for (Participant* subscriber : producer.subscribers) {
     if (!subscriber->subscriber) continue;
-    std::memcpy(scratch_.data(), packet.data(), packet.size());
-    if (subscriber->subscriber->send_rtp(scratch_, packet.size())) {
+    if (subscriber->subscriber->forward_rtp(packet)) {
       counters_.forwarded_packets++;
       counters_.forwarded_bytes += packet.size();
       subscriber->bytes_out += packet.size();
@@ -95,10 +91,7 @@ void Conference::on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcep
       counters_.nacks++;
       nack.for_each_lost([&](uint16_t seq) {
         Bytes stored = producer->history->find(seq);
-        if (stored.empty()) return;
-        if (stored.size() + transport::WebRtcTransport::kPacketTailroom > scratch_.size()) return;
-        std::memcpy(scratch_.data(), stored.data(), stored.size());
-        if (p.subscriber->send_rtp(scratch_, stored.size())) counters_.retransmitted++;
+        if (!stored.empty() && p.subscriber->forward_rtp(stored)) counters_.retransmitted++;
       });
     }
   }
@@ -114,12 +107,8 @@ void Conference::on_publisher_rtcp(Participant& p, MutableBytes packet) noexcept
     uint32_t ssrc = load_be32(rtcp.body().data());
     for (auto& producer : p.producers) {
       if (producer->media.ssrc != ssrc) continue;
-      Bytes sr = rtcp.data();
-      if (sr.size() + transport::WebRtcTransport::kPacketTailroom > scratch_.size()) break;
       for (Participant* subscriber : producer->subscribers) {
-        if (!subscriber->subscriber) continue;
-        std::memcpy(scratch_.data(), sr.data(), sr.size());
-        subscriber->subscriber->send_rtcp(scratch_, sr.size());
+        if (subscriber->subscriber) subscriber->subscriber->forward_rtcp(rtcp.data());
       }
     }
   }

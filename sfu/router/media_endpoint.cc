@@ -81,14 +81,30 @@ void MediaEndpoint::on_link_closed(const turn::FiveTuple& tuple) noexcept {
   forget_link({tuple.client, socket_id(tuple)});
 }
 
-void MediaEndpoint::send(const ice::Path& path, Bytes packet) noexcept {
+turn::ClientLink* MediaEndpoint::find_link(const ice::Path& path) noexcept {
+  if (last_link_ != nullptr && last_path_ == path) return last_link_;
   auto it = links_.find(path);
-  if (it == links_.end()) return;
-  it->second->send(packet);
+  if (it == links_.end()) return nullptr;
+  last_path_ = path;
+  last_link_ = it->second.get();
+  return last_link_;
+}
+
+void MediaEndpoint::send(const ice::Path& path, Bytes packet) noexcept {
+  turn::ClientLink* link = find_link(path);
+  if (link == nullptr) return;
+  link->send(packet);
   counters_.sent.add();
 }
 
+MutableBytes MediaEndpoint::send_buffer(const ice::Path& path) noexcept {
+  turn::ClientLink* link = find_link(path);
+  MutableBytes buffer = link == nullptr ? MutableBytes{} : link->send_buffer();
+  return buffer.empty() ? MutableBytes(packet_) : buffer;
+}
+
 void MediaEndpoint::forget_link(const ice::Path& path) noexcept {
+  last_link_ = nullptr;
   links_.erase(path);
 }
 

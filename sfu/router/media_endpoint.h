@@ -45,6 +45,7 @@ class MediaEndpoint final : public turn::ClientPacketHandler, public transport::
 
   // transport::PacketOut
   void send(const ice::Path& path, Bytes packet) noexcept override;
+  MutableBytes send_buffer(const ice::Path& path) noexcept override;
 
   const EndpointCounters& counters() const noexcept { return counters_; }
   size_t transport_count() const noexcept { return transports_; }
@@ -55,12 +56,18 @@ class MediaEndpoint final : public turn::ClientPacketHandler, public transport::
   uint32_t socket_id(const turn::FiveTuple& tuple) noexcept;
   std::optional<uint32_t> find_socket(const turn::FiveTuple& tuple) const noexcept;
   void forget_link(const ice::Path& path) noexcept;
+  // The link of a path; remembers the last one (send_buffer() then send()).
+  turn::ClientLink* find_link(const ice::Path& path) noexcept;
 
   ice::IceRegistry registry_;
   size_t transports_ = 0;
   std::unordered_map<ice::Path, std::unique_ptr<turn::ClientLink>, ice::PathHash> links_;
   std::vector<std::pair<SocketAddress, turn::ClientTransport>> sockets_;
+  ice::Path last_path_{};
+  turn::ClientLink* last_link_ = nullptr;
   std::array<std::byte, 1280> reply_{};
+  // For links without a send buffer of their own (ICE-TCP, in-process).
+  alignas(8) std::array<std::byte, 2048> packet_{};
   EndpointCounters counters_;
 };
 

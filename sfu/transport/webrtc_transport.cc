@@ -1,5 +1,7 @@
 #include "sfu/transport/webrtc_transport.h"
 
+#include <cstring>
+
 #include "turnd/common/log.h"
 
 namespace turnd::sfu::transport {
@@ -117,6 +119,33 @@ bool WebRtcTransport::send_rtcp(MutableBytes buffer, size_t length) noexcept {
   const ice::Path* path = ice_.selected();
   if (!srtp_out_ || path == nullptr || closed_) return false;
   auto r = srtp_out_->protect_rtcp(buffer, length);
+  if (!r.ok()) return false;
+  counters_.rtcp_out++;
+  deps_.out.send(*path, buffer.first(r.length));
+  return true;
+}
+
+bool WebRtcTransport::forward_rtp(Bytes packet) noexcept {
+  const ice::Path* path = ice_.selected();
+  if (!srtp_out_ || path == nullptr || closed_) return false;
+  MutableBytes buffer = deps_.out.send_buffer(*path);
+  if (packet.size() + kPacketTailroom > buffer.size()) return false;
+  std::memcpy(buffer.data(), packet.data(), packet.size());
+  auto r = srtp_out_->protect_rtp(buffer, packet.size());
+  if (!r.ok()) return false;
+  counters_.rtp_out++;
+  counters_.rtp_out_bytes += packet.size();
+  deps_.out.send(*path, buffer.first(r.length));
+  return true;
+}
+
+bool WebRtcTransport::forward_rtcp(Bytes packet) noexcept {
+  const ice::Path* path = ice_.selected();
+  if (!srtp_out_ || path == nullptr || closed_) return false;
+  MutableBytes buffer = deps_.out.send_buffer(*path);
+  if (packet.size() + kPacketTailroom > buffer.size()) return false;
+  std::memcpy(buffer.data(), packet.data(), packet.size());
+  auto r = srtp_out_->protect_rtcp(buffer, packet.size());
   if (!r.ok()) return false;
   counters_.rtcp_out++;
   deps_.out.send(*path, buffer.first(r.length));

@@ -44,6 +44,9 @@ class PacketOut {
  public:
   virtual ~PacketOut() = default;
   virtual void send(const ice::Path& path, Bytes packet) noexcept = 0;
+  // A buffer to build the next packet for `path` in (a socket's send-pool
+  // buffer, so send() takes it without a copy), valid until that send().
+  virtual MutableBytes send_buffer(const ice::Path& path) noexcept = 0;
 };
 
 class WebRtcTransport;
@@ -102,6 +105,11 @@ class WebRtcTransport {
   // after it) and sends it on the selected path; false when it cannot.
   bool send_rtp(MutableBytes buffer, size_t length) noexcept;
   bool send_rtcp(MutableBytes buffer, size_t length) noexcept;
+  // The same for a packet that stays the caller's (forwarding one packet to
+  // many subscribers): copied once, into PacketOut's send buffer, and
+  // protected there.
+  bool forward_rtp(Bytes packet) noexcept;
+  bool forward_rtcp(Bytes packet) noexcept;
 
   // Consent and DTLS retransmissions; call every ~100 ms.
   void on_timer(SteadyTime now) noexcept;

@@ -36,6 +36,14 @@ size_t DatagramIo::receive_into_pool(int fd) noexcept {
   return static_cast<size_t>(n);
 }
 
+MutableBytes DatagramIo::send_buffer() noexcept {
+  if (queue_.size() == queue_.capacity() || send_pool_used_ == send_pool_.size()) {
+    early_sends.add();
+    send_queued();
+  }
+  return {send_pool_[send_pool_used_].bytes.data() + kHeadroom, kPayload + kTailroom};
+}
+
 void DatagramIo::send(int fd, const SocketAddress& to, Bytes data) noexcept {
   if (data.size() > kPayload + kTailroom) {  // too big for a buffer: at once
     send_calls.add();
@@ -47,6 +55,14 @@ void DatagramIo::send(int fd, const SocketAddress& to, Bytes data) noexcept {
     return;
   }
   auto* p = const_cast<std::byte*>(data.data());
+  bool built_in_place = send_pool_used_ < send_pool_.size() &&
+                        p >= send_pool_[send_pool_used_].bytes.data() &&
+                        p < send_pool_[send_pool_used_].bytes.data() + sizeof(Buffer);
+  if (built_in_place && queue_.size() < queue_.capacity()) {  // from send_buffer()
+    ++send_pool_used_;
+    queue_.push_back({fd, to, {p, data.size()}});
+    return;
+  }
   bool copy = !in_pool(p);
   // Out of room: what is queued leaves now (received buffers stay valid, the
   // caller may be inside receive()), and the send pool starts over.
@@ -55,8 +71,9 @@ void DatagramIo::send(int fd, const SocketAddress& to, Bytes data) noexcept {
     send_queued();
   }
   if (copy) {  // not one of ours (a response, a TCP frame): copy it in
-    p = send_pool_[send_pool_used_++].bytes.data();
-    std::memcpy(p, data.data(), data.size());
+    auto* to_buffer = send_pool_[send_pool_used_++].bytes.data();
+    std::memmove(to_buffer, data.data(), data.size());  // may be an unsent send_buffer()
+    p = to_buffer;
   }
   queue_.push_back({fd, to, {p, data.size()}});
 }

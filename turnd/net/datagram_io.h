@@ -47,6 +47,11 @@ class DatagramIo {
   // copied (anything outside the receive pool is). Never blocks.
   void send(int fd, const SocketAddress& to, Bytes data) noexcept;
 
+  // A send-pool buffer (kPayload + kTailroom bytes, 8-byte aligned) for the
+  // caller to build a datagram in; the next send() of data inside it queues
+  // it without a copy. Valid until the next send() or flush().
+  MutableBytes send_buffer() noexcept;
+
   // Sends everything queued (one sendmmsg per run of the same socket) and
   // makes all buffers free again. The end of every loop iteration.
   void flush() noexcept;

@@ -14,6 +14,7 @@ class UdpLink final : public turn::ClientLink {
   UdpLink(DatagramIo& io, int fd, const SocketAddress& client)
       : io_(io), fd_(fd), client_(client) {}
   void send(Bytes message) noexcept override { io_.send(fd_, client_, message); }
+  MutableBytes send_buffer() noexcept override { return io_.send_buffer(); }
   std::unique_ptr<ClientLink> retain() const override {
     return std::make_unique<UdpLink>(io_, fd_, client_);
   }

@@ -41,6 +41,9 @@ class ClientLink {
  public:
   virtual ~ClientLink() = default;
   virtual void send(Bytes message) noexcept = 0;
+  // A buffer to build the next message in, which send() then takes without
+  // a copy; empty when the link has none (the caller uses its own buffer).
+  virtual MutableBytes send_buffer() noexcept { return {}; }
   // Asks a stream transport to close the connection once the current
   // callback is done (never re-entrantly); a no-op for UDP.
   virtual void close() noexcept {}

@@ -103,5 +103,38 @@ TEST(DatagramIo, FanOutBeyondTheSendPoolLeavesInBatchesAndKeepsTheReceivedBuffer
   EXPECT_LE(io.send_calls.get(), 4u);  // one sendmmsg per full send pool and one at flush
 }
 
+// What an SFU does per subscriber: build (encrypt) straight into a send
+// buffer, then send it: no copy, and still batched past the send pool's size.
+TEST(DatagramIo, DatagramsBuiltInSendBuffersLeaveIntact) {
+  Socket sender;
+  std::array<Socket, 4> receivers;
+  constexpr uint32_t kCount = 2 * DatagramIo::kSendPoolSize + 3;
+  DatagramIo io;
+  for (uint32_t i = 0; i < kCount; ++i) {
+    MutableBytes buffer = io.send_buffer();
+    ASSERT_GE(buffer.size(), DatagramIo::kPayload);
+    std::memset(buffer.data(), 0x42, 200);
+    std::memcpy(buffer.data(), &i, sizeof(i));
+    io.send(sender.fd, receivers[i % receivers.size()].address, buffer.first(200));
+  }
+  io.flush();
+  EXPECT_EQ(io.datagrams_sent.get(), kCount);
+  EXPECT_LE(io.send_calls.get(), 3u);
+  std::vector<bool> seen(kCount, false);
+  std::array<std::byte, 2048> data{};
+  for (Socket& r : receivers) {
+    ssize_t n;
+    while ((n = ::recv(r.fd, data.data(), data.size(), MSG_DONTWAIT)) > 0) {
+      ASSERT_EQ(n, 200);
+      uint32_t i = 0;
+      std::memcpy(&i, data.data(), sizeof(i));
+      ASSERT_LT(i, kCount);
+      EXPECT_EQ(data[199], std::byte{0x42});
+      seen[i] = true;
+    }
+  }
+  for (uint32_t i = 0; i < kCount; ++i) EXPECT_TRUE(seen[i]) << "datagram " << i;
+}
+
 }  // namespace
 }  // namespace turnd::net

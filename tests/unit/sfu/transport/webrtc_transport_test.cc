@@ -18,6 +18,8 @@ struct Wire final : PacketOut {
   void send(const ice::Path& path, Bytes packet) noexcept override {
     sent.push_back({path, std::vector<std::byte>(packet.begin(), packet.end())});
   }
+  MutableBytes send_buffer(const ice::Path&) noexcept override { return buffer; }
+  std::array<std::byte, 1500> buffer{};
   std::deque<std::pair<ice::Path, std::vector<std::byte>>> sent;
 };
 
