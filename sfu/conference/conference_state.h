@@ -21,12 +21,18 @@ struct Conference::Producer {
 };
 
 // One m-line of a subscriber's PeerConnection. Lines stay in their place
-// (JSEP): when the producer goes, the line is rejected and later reused.
+// (JSEP): when the producer goes, the line is rejected; once the browser has
+// answered that rejection, a new track of the same kind takes the place with
+// a new mid (RFC 8829 §5.2.2 recycling), so the SDP does not grow with every
+// join and leave. The exception is the participant's BUNDLE tag, the line
+// that carries the transport: it is never rejected (Chromium would drop the
+// transport with it), it goes inactive and stays so.
 struct Conference::Consumer {
   std::string mid;
   Producer* producer = nullptr;  // null: the track ended; the line stays, inactive
   std::string publisher;         // the publishing participant's id
   PublishedTrack track;          // as last offered
+  bool recyclable = false;       // rejected in an answered offer
 };
 
 struct Conference::Participant {
@@ -45,6 +51,8 @@ struct Conference::Participant {
   bool audio_muted = false;
   bool video_muted = false;
   uint64_t offer_version = 0;
+  uint64_t next_mid = 0;   // subscriber mids are never used twice
+  std::string bundle_tag;  // the mid of the subscriber's first line, once offered
   std::optional<sdp::SessionDescription> last_offer;  // the subscriber offer out
   bool awaiting_answer = false;  // an offer is out; a change waits for its answer
   bool offer_again = false;      // something changed while waiting

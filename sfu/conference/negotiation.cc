@@ -124,7 +124,8 @@ sdp::SessionDescription subscriber_offer(const std::vector<OfferedLine>& lines,
     t.cname = line.track.cname;
     t.stream_id = line.participant;
     t.track_id = line.participant + "-" + line.track.mid;
-    t.active = line.active;
+    t.state = line.state;
+    t.bundle_tag = line.bundle_tag;
     tracks.push_back(std::move(t));
   }
   auto built = sdp::build_subscriber_offer(tracks, to_sdp(local));

@@ -23,6 +23,7 @@
 #include "sfu/ice/credentials.h"
 #include "sfu/rtp/rtx_buffer.h"
 #include "sfu/sdp/session_description.h"
+#include "sfu/sdp/subscriber_offer.h"
 #include "turnd/common/address.h"
 
 namespace turnd::sfu::conference {
@@ -64,12 +65,14 @@ struct PublishPlan {
 // not something we can answer.
 PublishPlan plan_publish(const std::string& offer, const LocalTransport& local);
 
-// One m-line of a subscriber offer; `active` false: a track that ended.
+// One m-line of a subscriber offer (sdp::LineState: sending, or a track
+// that ended: inactive when it is the BUNDLE tag, else rejected).
 struct OfferedLine {
   std::string mid;
   std::string participant;  // the publisher, as a=msid stream id
   PublishedTrack track;
-  bool active = true;
+  sdp::LineState state = sdp::LineState::kSending;
+  bool bundle_tag = false;
 };
 
 // Throws std::invalid_argument (never expected: our own lines).

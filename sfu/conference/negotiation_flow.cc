@@ -97,9 +97,15 @@ void Conference::sync_consumers(Participant& p) {
     for (auto& producer : other->producers) {
       bool has = std::any_of(p.consumers.begin(), p.consumers.end(),
                              [&](const Consumer& c) { return c.producer == producer.get(); });
-      if (!has) {
-        p.consumers.push_back({std::to_string(p.consumers.size()), producer.get(), other->id,
-                               producer->media});
+      if (has) continue;
+      Consumer fresh{std::to_string(p.next_mid++), producer.get(), other->id, producer->media};
+      auto slot = std::find_if(p.consumers.begin(), p.consumers.end(), [&](const Consumer& c) {
+        return c.recyclable && c.track.kind == producer->media.kind;
+      });
+      if (slot != p.consumers.end()) {
+        *slot = std::move(fresh);
+      } else {
+        p.consumers.push_back(std::move(fresh));
       }
     }
   }
@@ -122,12 +128,21 @@ void Conference::renegotiate(Participant& p) {
     p.offer_again = true;
     return;
   }
-  if (p.consumers.empty()) return;  // nothing to receive yet
+  if (p.bundle_tag.empty()) {  // the first offer: its first live line carries the transport
+    auto first = std::find_if(p.consumers.begin(), p.consumers.end(),
+                              [](const Consumer& c) { return c.producer != nullptr; });
+    if (first == p.consumers.end()) return;  // nothing to receive yet
+    p.bundle_tag = first->mid;
+  }
   transport::WebRtcTransport& t = transport_for(p, false);
   std::vector<OfferedLine> lines;
   std::map<std::string, OfferedTrack> tracks;
   for (const Consumer& c : p.consumers) {
-    lines.push_back({c.mid, c.publisher, c.track, c.producer != nullptr});
+    bool tag = c.mid == p.bundle_tag;
+    sdp::LineState state = c.producer != nullptr ? sdp::LineState::kSending
+                           : tag                 ? sdp::LineState::kInactive
+                                                 : sdp::LineState::kRejected;
+    lines.push_back({c.mid, c.publisher, c.track, state, tag});
     if (c.producer != nullptr) {
       tracks[c.mid] = {c.publisher, c.producer->track.kind, c.producer->track.source};
     }
@@ -155,6 +170,13 @@ void Conference::subscriber_answer(Participant& p, const SubscriberAnswer& a) {
   }
   p.subscriber->set_remote(remote.fingerprint, remote.ice_ufrag);
   p.awaiting_answer = false;
+  // Lines this answer saw rejected may now take new tracks.
+  for (Consumer& c : p.consumers) {
+    if (c.producer != nullptr) continue;
+    for (const sdp::MediaDescription& m : p.last_offer->media) {
+      if (m.mid == c.mid && m.rejected()) c.recyclable = true;
+    }
+  }
   if (p.offer_again) {
     p.offer_again = false;
     renegotiate(p);

@@ -17,6 +17,14 @@
 
 namespace turnd::sfu::sdp {
 
+enum class LineState : uint8_t {
+  kSending,   // a=sendonly with the track's SSRCs, cname and msid
+  kInactive,  // a=inactive, no SSRC: the track ended, but the line keeps the
+              // BUNDLE transport (a browser drops the transport with its tag)
+  kRejected,  // port 0 and out of the BUNDLE group (m= sections are never
+              // removed, RFC 8829 §5.2.2); its place may later be recycled
+};
+
 struct OutgoingTrack {
   std::string mid;
   std::string kind;             // "audio" or "video"
@@ -27,13 +35,14 @@ struct OutgoingTrack {
   std::string cname;
   std::string stream_id;  // a=msid: the publishing participant
   std::string track_id;
-  // False for a track that ended: its m= section stays (m= sections are
-  // never removed, RFC 8829 §5.2.2) with port 0 and out of the BUNDLE group.
-  bool active = true;
+  LineState state = LineState::kSending;
+  // The first mid of the BUNDLE group (the transport's tag, RFC 8843): must
+  // be a line the browser already has when it is not the first offer.
+  bool bundle_tag = false;
 };
 
-// An error for duplicate or empty mids, kinds other than audio/video, or an
-// active track without codecs, SSRC or cname.
+// An error for duplicate or empty mids, kinds other than audio/video, a
+// sending track without codecs, SSRC or cname, or a tag that is rejected.
 std::variant<SessionDescription, SdpError> build_subscriber_offer(
     const std::vector<OutgoingTrack>& tracks, const LocalTransport& transport);
 

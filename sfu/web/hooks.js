@@ -19,6 +19,9 @@ export function hookState(state, localTrack, iceTransportPolicy) {
     }),
     publisher: state.publisher ? state.publisher.pc.connectionState : null,
     subscriber: state.subscriber ? state.subscriber.pc.connectionState : null,
+    // m= sections of the subscriber's SDP (recycled lines keep this bounded).
+    subscriberLines: state.subscriber && state.subscriber.pc.remoteDescription
+      ? (state.subscriber.pc.remoteDescription.sdp.match(/^m=/gm) || []).length : 0,
     media: { audio: !!localTrack('audio'), video: !!localTrack('video'), screen: !!state.screen,
              micMuted: state.micMuted, cameraOff: state.cameraOff, error: state.mediaError },
     iceTransportPolicy,

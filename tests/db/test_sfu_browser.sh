@@ -3,8 +3,11 @@
 # join a room created with turnctl, with its access code, over turnd's HTTPS +
 # WSS; each receives the others' audio and video (getStats: packets received
 # and frames decoded grow); one leaves and the others see it; a wrong code is
-# refused; a shared screen reaches the others. Then the same with the browsers forced to relay through turnd's own
-# TURN over TCP. Every visit is in participation_log (pseudonymised) and the
+# refused; a shared screen reaches the others; the one who left comes back
+# twice (media both ways each time, the others' SDP does not grow). Then the
+# same with the browsers forced to relay through turnd's own
+# TURN over TCP, two participants, one leaving and coming back (the other has
+# nothing left to receive in between: no offer rejecting every line). Every visit is in participation_log (pseudonymised) and the
 # SFU's counters moved. Run by ctest through run_with_cluster.sh.
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
 : "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
@@ -48,7 +51,7 @@ browser() {  # browser NAME ARGS...: runs conference.mjs, its output in E2E_TMP/
   [ "$rc" = 0 ] || fail "$name: the browsers' checks failed (exit $rc)"
 }
 
-browser direct --participants 3 --wrong-code --screen
+browser direct --participants 3 --wrong-code --screen --rejoin 2
 pass "three Chromium participants see and hear each other over UDP to the SFU"
 
 # A room made while turnd runs is there at once (NOTIFY rooms -> the rooms cache).
@@ -56,7 +59,7 @@ pass "three Chromium participants see and hear each other over UDP to the SFU"
 for _ in $(seq 50); do grep -q '2 room(s) loaded from the database' "$SERVER_LOG" && break; sleep 0.1; done
 grep -q '2 room(s) loaded from the database' "$SERVER_LOG" || fail "the new room did not reach the SFU"
 pass "a room created with turnctl reaches the running SFU without a reload"
-browser relay-tcp --participants 2 --relay tcp
+browser relay-tcp --participants 2 --relay tcp --rejoin 3
 pass "with TURN over TCP only, media still flows (relay candidates)"
 
 metric() {
@@ -81,15 +84,17 @@ health=$(python3 -c 'import sys, urllib.request; r = urllib.request.urlopen(sys.
 pass "the SFU's metrics moved: $forwarded packets forwarded; /healthz is 200"
 
 psql_value() { psql --no-psqlrc -At "$URL" -c "$1"; }
+# 3 + 2 returns in the first room, 2 + 3 returns in the second.
+VISITS=10
 for _ in $(seq 50); do
-  [ "$(psql_value "SELECT count(*) FROM participation_log WHERE left_at IS NOT NULL")" = 5 ] && break
+  [ "$(psql_value "SELECT count(*) FROM participation_log WHERE left_at IS NOT NULL")" = $VISITS ] && break
   sleep 0.2
 done
 visits=$(psql_value "SELECT count(*) FROM participation_log WHERE left_at IS NOT NULL
   AND end_reason = 'left' AND node = 'browser-node' AND 'video' = ANY (media_sent)
   AND 'audio' = ANY (media_sent) AND room_id IS NOT NULL AND length(participant_hash) = 16
   AND client_prefix = '127.0.0.0/24' AND bytes_from_participant > 0 AND bytes_to_participant > 0")
-[ "$visits" = 5 ] || fail "$visits of 5 visits logged as expected: $(psql_value "SELECT * FROM participation_log")"
+[ "$visits" = $VISITS ] || fail "$visits of $VISITS visits logged as expected: $(psql_value "SELECT * FROM participation_log")"
 pass "every visit is in participation_log, ended, pseudonymised, with its media kinds"
 
 # sfu-inprocess-relay=off: the same through relay sockets and the kernel.

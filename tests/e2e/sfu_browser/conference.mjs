@@ -24,6 +24,11 @@
 //     relay) over that protocol (udp or tcp; for relay the protocol between
 //     browser and TURN server: udp, tcp or tls);
 //   - one leaves and the others see participant-left;
+//   - with --rejoin N: the one who left joins again N times (and leaves
+//     again); each time the others decode its audio and video and it decodes
+//     theirs, and the others' subscriber SDP stops growing: after the second
+//     visit it has no more m= sections than after the first (or before it);
+//     rejected lines are recycled;
 //   - with --wrong-code: a wrong code is refused with error wrong-code;
 //   - with --screen: the first participant shares its screen and the others
 //     decode it as a second video track from that participant, then it stops.
@@ -194,6 +199,44 @@ try {
       pages[i].evaluate((id) => !window.turnd.state().participants.some((p) => p.id === id), leaverId));
   }
   pass('a participant leaves and the others see it');
+
+  const rejoins = Number(args.rejoin && args.rejoin !== true ? args.rejoin : 0);
+  if (rejoins > 0) {
+    const lines = (i) => pages[i].evaluate(() => window.turnd.state().subscriberLines);
+    const before = [];
+    const afterFirst = [];
+    for (let i = 0; i < count - 1; i++) before.push(await lines(i));
+    const back = pages[count - 1];
+    for (let r = 1; r <= rejoins; r++) {
+      await back.evaluate(({ room, code, name }) => window.turnd.join({ room, code, name }),
+        { room, code, name: `Person ${count} (${r + 1}. visit)` });
+      const id = await back.evaluate(() => window.turnd.state().id);
+      for (let i = 0; i < count - 1; i++) {
+        await waitFor(`participant ${i} decodes audio and video of the rejoined ${id} (visit ${r + 1})`, async () => {
+          const s = await sample(pages[i]);
+          const mine = s.inbound.filter((x) => x.participant === id);
+          return mine.some((x) => x.kind === 'audio' && x.packetsReceived > 0) &&
+            mine.some((x) => x.kind === 'video' && x.framesDecoded > 0);
+        }, 45000);
+      }
+      await waitFor(`the rejoined ${id} decodes everyone (visit ${r + 1})`, () => media(count - 1), 45000);
+      if (r === 1) for (let i = 0; i < count - 1; i++) afterFirst.push(await lines(i));
+      await back.evaluate(() => window.turnd.leave());
+      for (let i = 0; i < count - 1; i++) {
+        await waitFor(`participant ${i} sees ${id} leave`, () =>
+          pages[i].evaluate((x) => !window.turnd.state().participants.some((p) => p.id === x), id));
+      }
+    }
+    const after = [];
+    for (let i = 0; i < count - 1; i++) {
+      after.push(await lines(i));
+      const bound = Math.max(before[i], afterFirst[i]);
+      if (after[i] > bound) fail(`participant ${i}'s subscriber SDP grew to ${after[i]} m= sections (at most ${bound})`);
+    }
+    pass(`the last participant came back ${rejoins} times: audio and video both ways each time; ` +
+      `the others' subscriber SDP had ${before.join('/')} m= sections before, ${afterFirst.join('/')} ` +
+      `on the first return, ${after.join('/')} at the end`);
+  }
 
   const bad = consoleErrors.filter((e) => /Content Security Policy|Failed to load|Uncaught/.test(e));
   if (bad.length) fail(`no script or CSP errors in the pages: ${bad.join(' | ')}`);

@@ -246,16 +246,62 @@ TEST_F(ConferenceTest, ChangesWaitForTheOutstandingAnswerAndLeaversAreRemoved) {
   EXPECT_EQ(last(3)["type"], "participant-left");  // Carol's offer waits for her answer
   EXPECT_EQ(last(3)["reason"], "left");
   EXPECT_EQ(signal_.closed, std::vector<ConnectionId>{1});
-  // Bob's next offer keeps Alice's lines, rejected.
+  // Bob's next offer keeps Alice's lines: the video rejected, the audio (the
+  // BUNDLE tag, which carries the transport) inactive.
   auto offers = signal_.of(2, "offer");
   ASSERT_EQ(offers.size(), 2u);
   std::string o = offers[1]["sdp"];
-  EXPECT_NE(o.find("m=audio 0 "), std::string::npos);
+  EXPECT_EQ(o.find("m=audio 0 "), std::string::npos);
+  EXPECT_NE(o.find("a=inactive"), std::string::npos);
   EXPECT_NE(o.find("m=video 0 "), std::string::npos);
   EXPECT_TRUE(offers[1]["tracks"].empty());
   ASSERT_EQ(visits_.size(), 4u);
   EXPECT_EQ(visits_[3].end_reason, "left");
   EXPECT_EQ(visits_[3].media_sent, (std::vector<std::string>{"audio", "video"}));
+}
+
+// Joins and leaves do not make the subscriber's SDP grow: a departed track's
+// line is rejected, and once that is answered the next track of its kind
+// takes its place, with a new mid. The BUNDLE tag (the first line) is never
+// rejected: it goes inactive, so the browser keeps its transport.
+TEST_F(ConferenceTest, RejectedLinesAreRecycledForNewTracksWithNewMids) {
+  std::string offer_sdp = fixture("chromium_offer_tracks.sdp");
+  json tracks = {{{"mid", "0"}, {"kind", "audio"}, {"source", "mic"}},
+                 {{"mid", "1"}, {"kind", "video"}, {"source", "camera"}}};
+  join(2, "Bob");
+  auto bob_answers = [&] {
+    json offer = signal_.of(2, "offer").back();
+    send(2, {{"type", "answer"}, {"sdp", answer_to(offer["sdp"])}});
+    EXPECT_NE(last(2)["type"], "error") << last(2).dump();
+    return std::get<sdp::SessionDescription>(sdp::parse(offer["sdp"].get<std::string>()));
+  };
+  std::vector<std::string> sending_mids;
+  for (ConnectionId publisher = 10; publisher < 16; ++publisher) {
+    join(publisher, "Guest " + std::to_string(publisher));
+    send(publisher, {{"type", "publish"}, {"sdp", offer_sdp}, {"tracks", tracks}});
+    ASSERT_EQ(last(publisher)["type"], "publish-answer") << last(publisher).dump();
+    EXPECT_EQ(signal_.of(2, "offer").back()["tracks"].size(), 2u);
+    sdp::SessionDescription offer = bob_answers();
+    // First offer: 2 lines. Then the inactive tag (audio "0"), the new video
+    // in the recycled place of the last departed one, and the new audio: 3.
+    ASSERT_EQ(offer.media.size(), publisher == 10 ? 2u : 3u) << offer.to_string();
+    EXPECT_EQ(offer.bundle_group()->mids.front(), "0");
+    size_t sending = 0;
+    for (const auto& m : offer.media) {
+      if (m.direction != sdp::Direction::kSendOnly || m.rejected()) continue;
+      ++sending;
+      EXPECT_EQ(std::count(sending_mids.begin(), sending_mids.end(), m.mid), 0)
+          << "mid used twice: " << m.mid;
+      sending_mids.push_back(m.mid);
+    }
+    EXPECT_EQ(sending, 2u);
+
+    send(publisher, {{"type", "leave"}});
+    offer = bob_answers();  // every track ended: the tag inactive, the rest rejected
+    ASSERT_FALSE(offer.media[0].rejected());
+    EXPECT_EQ(offer.media[0].direction, sdp::Direction::kInactive);
+    for (size_t i = 1; i < offer.media.size(); ++i) EXPECT_TRUE(offer.media[i].rejected());
+  }
 }
 
 TEST_F(ConferenceTest, ModeratorsKickAndLockOthersMayNot) {

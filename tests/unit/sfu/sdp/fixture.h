@@ -87,7 +87,7 @@ inline std::vector<OutgoingTrack> test_subscriber_tracks(const SessionDescriptio
   OutgoingTrack ended;
   ended.mid = "9";
   ended.kind = "video";
-  ended.active = false;
+  ended.state = LineState::kRejected;
   if (!tracks.empty()) ended.codecs = tracks.back().codecs;
   tracks.push_back(ended);
   return tracks;

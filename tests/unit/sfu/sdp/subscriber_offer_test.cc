@@ -137,12 +137,38 @@ TEST(SubscriberOffer, RefusesBadTracks) {
   OutgoingTrack ended;
   ended.mid = "5";
   ended.kind = "audio";
-  ended.active = false;
+  ended.state = LineState::kRejected;
   const SessionDescription offer =
       value_of(build_subscriber_offer({ended}, test::test_transport()));
   EXPECT_TRUE(offer.media[0].rejected());
   EXPECT_TRUE(offer.groups.empty());
   EXPECT_EQ(parsed(offer.to_string()), offer);
+}
+
+// A tag whose track ended stays in the BUNDLE group, inactive and without
+// SSRCs; a tag elsewhere than the first line still leads the group.
+TEST(SubscriberOffer, TheBundleTagLeadsTheGroupAndGoesInactiveNotRejected) {
+  std::vector<OutgoingTrack> tracks = fixture_tracks();  // 0 audio, 1 video, 9 rejected
+  tracks[1].bundle_tag = true;
+  SessionDescription offer = value_of(build_subscriber_offer(tracks, test::test_transport()));
+  EXPECT_EQ(offer.bundle_group()->mids, (std::vector<std::string>{"1", "0"}));
+
+  tracks[1].state = LineState::kInactive;
+  offer = value_of(build_subscriber_offer(tracks, test::test_transport()));
+  const MediaDescription& tag = offer.media[1];
+  EXPECT_FALSE(tag.rejected());
+  EXPECT_EQ(tag.direction, Direction::kInactive);
+  EXPECT_TRUE(tag.ssrcs.empty());
+  EXPECT_TRUE(tag.msids.empty());
+  EXPECT_EQ(tag.ice_ufrag, "sfuUfrag");
+  EXPECT_EQ(offer.bundle_group()->mids, (std::vector<std::string>{"1", "0"}));
+  EXPECT_EQ(parsed(offer.to_string()), offer);
+
+  tracks[1].state = LineState::kRejected;
+  EXPECT_NE(build_error(tracks).find("BUNDLE tag"), std::string::npos);
+  tracks[1].state = LineState::kSending;
+  tracks[0].bundle_tag = true;
+  EXPECT_NE(build_error(tracks).find("more than one"), std::string::npos);
 }
 
 TEST(SubscriberOffer, NoTracks) {
