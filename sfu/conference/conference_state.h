@@ -16,7 +16,7 @@ struct Conference::Producer {
   SteadyTime last_keyframe_request{};
   uint64_t packets = 0;
   uint64_t bytes = 0;
-  std::unique_ptr<RtpHistory> history;  // recent packets, for NACKs (video only)
+  std::unique_ptr<RtpHistory> history;    // recent packets, for NACKs (video only)
   std::vector<Participant*> subscribers;  // who receives it (sync_consumers keeps it)
 };
 
@@ -54,8 +54,8 @@ struct Conference::Participant {
   uint64_t next_mid = 0;   // subscriber mids are never used twice
   std::string bundle_tag;  // the mid of the subscriber's first line, once offered
   std::optional<sdp::SessionDescription> last_offer;  // the subscriber offer out
-  bool awaiting_answer = false;  // an offer is out; a change waits for its answer
-  bool offer_again = false;      // something changed while waiting
+  bool awaiting_answer = false;            // an offer is out; a change waits for its answer
+  bool offer_again = false;                // something changed while waiting
   std::optional<SteadyTime> broken_since;  // a transport failed
   SteadyTime last_remb{};
   uint64_t bytes_in = 0;

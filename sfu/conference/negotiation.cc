@@ -84,7 +84,8 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
     // REMB, not transport-wide congestion control (see the header).
     std::erase_if(m.extmaps, [](const sdp::Extmap& e) { return e.uri == kTransportCcUri; });
     for (sdp::Codec& c : m.codecs) {
-      std::erase_if(c.feedback, [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
+      std::erase_if(c.feedback,
+                    [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
     }
     if (m.rejected() || !sdp::receives(m.direction)) continue;
     const sdp::MediaDescription* offered = offer.find_media(m.mid);

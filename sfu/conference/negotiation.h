@@ -58,7 +58,7 @@ struct LocalTransport {
 struct PublishPlan {
   RemoteTransport remote;
   std::vector<PublishedTrack> tracks;  // the offered send tracks we accept
-  std::string answer;                   // SDP
+  std::string answer;                  // SDP
 };
 
 // Throws std::invalid_argument with a reason for people when the offer is

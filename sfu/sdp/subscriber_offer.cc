@@ -55,7 +55,8 @@ std::variant<SessionDescription, SdpError> build_subscriber_offer(
   set_local_session(offer, transport);
   offer.msid_semantic = " WMS";
   Group bundle{"BUNDLE", {}};
-  if (std::count_if(tracks.begin(), tracks.end(), [](const OutgoingTrack& t) { return t.bundle_tag; }) > 1) {
+  if (std::count_if(tracks.begin(), tracks.end(),
+                    [](const OutgoingTrack& t) { return t.bundle_tag; }) > 1) {
     return SdpError{0, "more than one BUNDLE tag"};
   }
   for (size_t i = 0; i < tracks.size(); ++i) {

@@ -34,12 +34,18 @@ dtls::DtlsTransportOptions dtls_options(std::optional<dtls::Fingerprint> fingerp
 
 const char* to_string(TransportState state) noexcept {
   switch (state) {
-    case TransportState::kNew: return "new";
-    case TransportState::kConnecting: return "connecting";
-    case TransportState::kConnected: return "connected";
-    case TransportState::kDisconnected: return "disconnected";
-    case TransportState::kFailed: return "failed";
-    case TransportState::kClosed: return "closed";
+    case TransportState::kNew:
+      return "new";
+    case TransportState::kConnecting:
+      return "connecting";
+    case TransportState::kConnected:
+      return "connected";
+    case TransportState::kDisconnected:
+      return "disconnected";
+    case TransportState::kFailed:
+      return "failed";
+    case TransportState::kClosed:
+      return "closed";
   }
   return "?";
 }

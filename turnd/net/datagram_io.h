@@ -25,7 +25,7 @@ namespace turnd::net {
 
 class DatagramIo {
  public:
-  static constexpr size_t kBatch = 32;      // datagrams per recvmmsg
+  static constexpr size_t kBatch = 32;          // datagrams per recvmmsg
   static constexpr size_t kPoolSize = 512;      // received buffers per loop iteration
   static constexpr size_t kSendPoolSize = 256;  // copied sends between two sendmmsg rounds
   static constexpr size_t kQueueSize = kPoolSize + kSendPoolSize;

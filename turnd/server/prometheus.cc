@@ -153,10 +153,12 @@ std::string render_bridge(const BridgeCounters& c) {
   return "# HELP turnd_inprocess_relay_packets_total Datagrams between TURN allocations and the "
          "SFU handed over in process.\n# TYPE turnd_inprocess_relay_packets_total counter\n"
          "turnd_inprocess_relay_packets_total{direction=\"to_sfu\"} " +
-         std::to_string(c.to_sfu) + "\nturnd_inprocess_relay_packets_total{direction=\"from_sfu\"} " +
+         std::to_string(c.to_sfu) +
+         "\nturnd_inprocess_relay_packets_total{direction=\"from_sfu\"} " +
          std::to_string(c.from_sfu) +
          "\n# HELP turnd_inprocess_relay_dropped_total Datagrams dropped by the in-process relay "
-         "(a full queue, or an allocation that had gone).\n# TYPE turnd_inprocess_relay_dropped_total "
+         "(a full queue, or an allocation that had gone).\n# TYPE "
+         "turnd_inprocess_relay_dropped_total "
          "counter\nturnd_inprocess_relay_dropped_total " +
          std::to_string(c.dropped) + "\n";
 }
@@ -180,7 +182,8 @@ std::string render_sfu(const SfuGauges& g) {
   one("turnd_sfu_nacks_total", "counter", "NACKs received from subscribers.", get(g.nacks));
   one("turnd_sfu_retransmissions_total", "counter", "Packets resent from the history for NACKs.",
       get(g.retransmitted));
-  one("turnd_sfu_plis_total", "counter", "Keyframe requests (PLI) sent to publishers.", get(g.plis));
+  one("turnd_sfu_plis_total", "counter", "Keyframe requests (PLI) sent to publishers.",
+      get(g.plis));
   return out;
 }
 

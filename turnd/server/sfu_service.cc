@@ -8,7 +8,8 @@
 namespace turnd::server {
 namespace {
 
-SocketAddress first_concrete(const std::vector<SocketAddress>& a, const std::vector<SocketAddress>& b) {
+SocketAddress first_concrete(const std::vector<SocketAddress>& a,
+                             const std::vector<SocketAddress>& b) {
   for (const auto* list : {&a, &b}) {
     for (const SocketAddress& ip : *list) {
       if (!ip.empty()) return ip;
@@ -21,7 +22,8 @@ SocketAddress first_concrete(const std::vector<SocketAddress>& a, const std::vec
 // it maps this one (or all of its family).
 SocketAddress announced(const config::Config& c, const SocketAddress& local) {
   std::vector<std::pair<SocketAddress, SocketAddress>> external;
-  for (const config::ExternalIp& e : c.external_ips) external.emplace_back(e.public_ip, e.private_ip);
+  for (const config::ExternalIp& e : c.external_ips)
+    external.emplace_back(e.public_ip, e.private_ip);
   return net::advertised_address(external, local);
 }
 
@@ -54,13 +56,19 @@ sfu::conference::ConferenceOptions conference_options(const config::Config& c,
   sfu::conference::ConferenceOptions o;
   SocketAddress media = media_address(c);
   o.udp_candidates.push_back(announced(c, media));
-  if (c.sfu_tcp_port != 0) o.tcp_candidates.push_back(announced(c, media.with_port(c.sfu_tcp_port)));
+  if (c.sfu_tcp_port != 0)
+    o.tcp_candidates.push_back(announced(c, media.with_port(c.sfu_tcp_port)));
   SocketAddress turn_host = announced(c, media);
   std::string host = url_host(turn_host);
-  if (!c.no_udp) o.turn_urls.push_back("turn:" + host + ":" + std::to_string(c.listening_port) + "?transport=udp");
-  if (!c.no_tcp) o.turn_urls.push_back("turn:" + host + ":" + std::to_string(c.listening_port) + "?transport=tcp");
+  if (!c.no_udp)
+    o.turn_urls.push_back("turn:" + host + ":" + std::to_string(c.listening_port) +
+                          "?transport=udp");
+  if (!c.no_tcp)
+    o.turn_urls.push_back("turn:" + host + ":" + std::to_string(c.listening_port) +
+                          "?transport=tcp");
   if (!c.no_tls && !c.cert.empty()) {
-    o.turn_urls.push_back("turns:" + host + ":" + std::to_string(c.tls_listening_port) + "?transport=tcp");
+    o.turn_urls.push_back("turns:" + host + ":" + std::to_string(c.tls_listening_port) +
+                          "?transport=tcp");
   }
   o.turn_secret = std::move(turn_secret);
   o.rest_separator = c.rest_api_separator;
@@ -95,7 +103,11 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
   codes_ = std::make_unique<sfu::conference::CodeVerifier>(
       [this](std::function<void()> task) { base_.post(std::move(task)); });
   sfu::conference::ConferenceDeps deps{
-      clock_, rooms_, *this, *codes_, endpoint_,
+      clock_,
+      rooms_,
+      *this,
+      *codes_,
+      endpoint_,
       sfu::transport::TransportDeps{clock_, dtls_, srtp_, mac_, endpoint_},
       [this](const sfu::conference::ParticipationEvent& e) { on_participation(e); }};
   conference_ = std::make_unique<sfu::conference::Conference>(
@@ -115,7 +127,7 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
   }
   sfu::signal::SignalOptions so;
   so.listen = (c.web_address.empty() ? (c.listening_ips.empty() ? *SocketAddress::parse("0.0.0.0")
-                                                                 : c.listening_ips.front())
+                                                                : c.listening_ips.front())
                                      : c.web_address)
                   .with_port(c.web_port);
   so.cert_file = c.cert;
@@ -138,7 +150,9 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
            signal_->local_address().to_string().c_str(), so.web_root.c_str());
 }
 
-SfuService::~SfuService() { stop(); }
+SfuService::~SfuService() {
+  stop();
+}
 
 void SfuService::start() {
   thread_ = std::thread([this] {
@@ -176,7 +190,9 @@ void SfuService::send(sfu::conference::ConnectionId id, std::string text) {
   signal_->send(id, std::move(text));
 }
 
-void SfuService::close(sfu::conference::ConnectionId id) { signal_->close(id); }
+void SfuService::close(sfu::conference::ConnectionId id) {
+  signal_->close(id);
+}
 
 void SfuService::on_participation(const sfu::conference::ParticipationEvent& e) {
   if (participation_log_ == nullptr) return;

@@ -118,7 +118,8 @@ class ConferenceTest : public ::testing::Test {
     for (auto& m : d.media) {
       m.ice_ufrag = "brws";
       m.ice_pwd = "browserpasswordbrowserpw";
-      m.fingerprint = sdp::Fingerprint{"sha-256", dtls::DtlsCertificate::generate().fingerprint_sha256()};
+      m.fingerprint =
+          sdp::Fingerprint{"sha-256", dtls::DtlsCertificate::generate().fingerprint_sha256()};
       m.setup = sdp::Setup::kActive;
       m.candidates.clear();
       m.end_of_candidates = false;
@@ -170,9 +171,11 @@ TEST_F(ConferenceTest, JoinersGetTurnCredentialsAndSeeEachOther) {
   EXPECT_TRUE(joined["participants"].empty());
   json server = joined["iceServers"][0];
   std::string username = server["username"];
-  EXPECT_EQ(username, std::to_string(clock_.unix_seconds() + 86400) + ":" + std::string(joined["id"]));
+  EXPECT_EQ(username,
+            std::to_string(clock_.unix_seconds() + 86400) + ":" + std::string(joined["id"]));
   stun::MacContext mac;
-  EXPECT_EQ(server["credential"], auth::Authenticator::rest_password(mac, "browser-secret", username));
+  EXPECT_EQ(server["credential"],
+            auth::Authenticator::rest_password(mac, "browser-secret", username));
   EXPECT_EQ(server["urls"].size(), 2u);
 
   join(2, "Bob");
@@ -190,8 +193,9 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   join(2, "Bob");
   send(1, {{"type", "publish"},
            {"sdp", fixture("chromium_offer_tracks.sdp")},
-           {"tracks", {{{"mid", "0"}, {"kind", "audio"}, {"source", "mic"}},
-                       {{"mid", "1"}, {"kind", "video"}, {"source", "camera"}}}}});
+           {"tracks",
+            {{{"mid", "0"}, {"kind", "audio"}, {"source", "mic"}},
+             {{"mid", "1"}, {"kind", "video"}, {"source", "camera"}}}}});
   json answer = last(1);
   ASSERT_EQ(answer["type"], "publish-answer") << answer.dump();
   std::string a = answer["sdp"];
@@ -214,7 +218,7 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   EXPECT_NE(o.find("a=ssrc-group:FID 3317470392 4007184243"), std::string::npos);
   EXPECT_NE(o.find("a=sendonly"), std::string::npos);
   EXPECT_EQ(o.find("sdes:mid"), std::string::npos);  // forwarded packets carry Alice's mids
-  EXPECT_TRUE(signal_.of(1, "offer").empty());      // nobody else publishes yet
+  EXPECT_TRUE(signal_.of(1, "offer").empty());       // nobody else publishes yet
 
   // Bob answers; a bad answer is refused with a reason.
   send(2, {{"type", "answer"}, {"sdp", "v=0\r\nnonsense"}});
@@ -222,7 +226,7 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   size_t errors = signal_.of(2, "error").size();
   send(2, {{"type", "answer"}, {"sdp", answer_to(o)}});
   EXPECT_EQ(signal_.of(2, "error").size(), errors) << last(2).dump();  // accepted
-  send(2, {{"type", "answer"}, {"sdp", answer_to(o)}});  // no offer waits now
+  send(2, {{"type", "answer"}, {"sdp", answer_to(o)}});                // no offer waits now
   EXPECT_EQ(last(2)["code"], "bad-message");
 }
 

@@ -8,8 +8,8 @@
 
 #include <deque>
 
-#include "sfu/ice/check_builder.h"
 #include "sfu/dtls/dtls_certificate.h"
+#include "sfu/ice/check_builder.h"
 
 namespace turnd::sfu::transport {
 namespace {
@@ -55,9 +55,8 @@ class WebRtcTransportTest : public ::testing::Test {
         browser_ctx_(browser_cert_),
         transport_(TransportDeps{clock_, server_ctx_, srtp_, mac_, wire_}, recorder_,
                    browser_cert_.fingerprint(), "brws"),
-        browser_dtls_(browser_ctx_, client_options(), [this](Bytes d) {
-          to_server_.emplace_back(d.begin(), d.end());
-        }) {}
+        browser_dtls_(browser_ctx_, client_options(),
+                      [this](Bytes d) { to_server_.emplace_back(d.begin(), d.end()); }) {}
 
   dtls::DtlsTransportOptions client_options() {
     dtls::DtlsTransportOptions o;
