@@ -99,8 +99,7 @@ srtp_err_status_t gcm_encrypt(void* sv, uint8_t* buffer, unsigned int* length) {
   }
   uint8_t none[1];  // GCM's final writes no data
   if (EVP_EncryptFinal_ex(s->ctx.get(), none, &out) != 1 ||
-      EVP_CIPHER_CTX_ctrl(s->ctx.get(), EVP_CTRL_AEAD_GET_TAG, s->tag_length, s->tag.data()) !=
-          1) {
+      EVP_CIPHER_CTX_ctrl(s->ctx.get(), EVP_CTRL_AEAD_GET_TAG, s->tag_length, s->tag.data()) != 1) {
     return srtp_err_status_cipher_fail;
   }
   return srtp_err_status_ok;
@@ -146,16 +145,16 @@ constexpr uint8_t kRtpIv[12] = {0x51, 0x75, 0x3c, 0x65, 0x80, 0xc2,
                                 0x72, 0x6f, 0x20, 0x71, 0x84, 0x14};
 constexpr uint8_t kRtpHeader[12] = {0x80, 0x40, 0xf1, 0x7b, 0x80, 0x41,
                                     0xf8, 0xd3, 0x55, 0x01, 0xa0, 0xb2};
-constexpr uint8_t kRtpPayload[38] = {
-    0x47, 0x61, 0x6c, 0x6c, 0x69, 0x61, 0x20, 0x65, 0x73, 0x74, 0x20, 0x6f, 0x6d,
-    0x6e, 0x69, 0x73, 0x20, 0x64, 0x69, 0x76, 0x69, 0x73, 0x61, 0x20, 0x69, 0x6e,
-    0x20, 0x70, 0x61, 0x72, 0x74, 0x65, 0x73, 0x20, 0x74, 0x72, 0x65, 0x73};
+constexpr uint8_t kRtpPayload[38] = {0x47, 0x61, 0x6c, 0x6c, 0x69, 0x61, 0x20, 0x65, 0x73, 0x74,
+                                     0x20, 0x6f, 0x6d, 0x6e, 0x69, 0x73, 0x20, 0x64, 0x69, 0x76,
+                                     0x69, 0x73, 0x61, 0x20, 0x69, 0x6e, 0x20, 0x70, 0x61, 0x72,
+                                     0x74, 0x65, 0x73, 0x20, 0x74, 0x72, 0x65, 0x73};
 constexpr uint8_t kRtpSealed[38 + 16] = {
-    0xf2, 0x4d, 0xe3, 0xa3, 0xfb, 0x34, 0xde, 0x6c, 0xac, 0xba, 0x86, 0x1c, 0x9d, 0x7e,
-    0x4b, 0xca, 0xbe, 0x63, 0x3b, 0xd5, 0x0d, 0x29, 0x4e, 0x6f, 0x42, 0xa5, 0xf4, 0x7a,
-    0x51, 0xc7, 0xd1, 0x9b, 0x36, 0xde, 0x3a, 0xdf, 0x88, 0x33,  // ciphertext
-    0x89, 0x9d, 0x7f, 0x27, 0xbe, 0xb1, 0x6a, 0x91, 0x52, 0xcf, 0x76, 0x5e, 0xe4, 0x39,
-    0x0c, 0xce};  // tag
+    0xf2, 0x4d, 0xe3, 0xa3, 0xfb, 0x34, 0xde, 0x6c, 0xac, 0xba, 0x86, 0x1c, 0x9d,
+    0x7e, 0x4b, 0xca, 0xbe, 0x63, 0x3b, 0xd5, 0x0d, 0x29, 0x4e, 0x6f, 0x42, 0xa5,
+    0xf4, 0x7a, 0x51, 0xc7, 0xd1, 0x9b, 0x36, 0xde, 0x3a, 0xdf, 0x88, 0x33,  // ciphertext
+    0x89, 0x9d, 0x7f, 0x27, 0xbe, 0xb1, 0x6a, 0x91, 0x52, 0xcf, 0x76, 0x5e, 0xe4,
+    0x39, 0x0c, 0xce};  // tag
 
 // RFC 7714 §17.1: AEAD_AES_128_GCM SRTCP, same key and salt; SSRC "Mars",
 // SRTCP index 0x5d4. The AAD is the 8-byte RTCP header, then the E flag +
@@ -172,8 +171,8 @@ constexpr uint8_t kRtcpSealed[44 + 16] = {
     0x63, 0xe9, 0x48, 0x85, 0xdc, 0xda, 0xb6, 0x7c, 0xa7, 0x27, 0xd7, 0x66, 0x2f, 0x6b, 0x7e,
     0x99, 0x7f, 0xf5, 0xc0, 0xf7, 0x6c, 0x06, 0xf3, 0x2d, 0xc6, 0x76, 0xa5, 0xf1, 0x73, 0x0d,
     0x6f, 0xda, 0x4c, 0xe0, 0x9b, 0x46, 0x86, 0x30, 0x3d, 0xed, 0x0b, 0xb9, 0x27, 0x5b,  // ct
-    0xc8, 0x4a, 0xa4, 0x58, 0x96, 0xcf, 0x4d, 0x2f, 0xc5, 0xab, 0xf8, 0x72, 0x45, 0xd9,
-    0xea, 0xde};  // tag
+    0xc8, 0x4a, 0xa4, 0x58, 0x96, 0xcf, 0x4d, 0x2f, 0xc5, 0xab, 0xf8, 0x72, 0x45, 0xd9, 0xea,
+    0xde};  // tag
 
 uint8_t* iv_of(const uint8_t* iv) {
   return const_cast<uint8_t*>(iv);  // libsrtp's field is non-const; only read
@@ -181,21 +180,51 @@ uint8_t* iv_of(const uint8_t* iv) {
 
 // The SRTP packet with the tag cut to 8 bytes (AEAD_AES_128_GCM_8).
 const srtp_cipher_test_case_t kRtpShortTagCase = {
-    kKeyWithSaltLength, kKeyAndSalt, iv_of(kRtpIv), sizeof kRtpPayload, kRtpPayload,
-    sizeof kRtpPayload + kShortTagLength, kRtpSealed, sizeof kRtpHeader, kRtpHeader,
-    kShortTagLength, nullptr};
-const srtp_cipher_test_case_t kRtcpCase = {
-    kKeyWithSaltLength, kKeyAndSalt, iv_of(kRtcpIv), sizeof kRtcpPayload, kRtcpPayload,
-    sizeof kRtcpSealed, kRtcpSealed, sizeof kRtcpAad, kRtcpAad, kMaxTagLength,
-    &kRtpShortTagCase};
-const srtp_cipher_test_case_t kRtpCase = {
-    kKeyWithSaltLength, kKeyAndSalt, iv_of(kRtpIv), sizeof kRtpPayload, kRtpPayload,
-    sizeof kRtpSealed, kRtpSealed, sizeof kRtpHeader, kRtpHeader, kMaxTagLength, &kRtcpCase};
+    .key_length_octets = kKeyWithSaltLength,
+    .key = kKeyAndSalt,
+    .idx = iv_of(kRtpIv),
+    .plaintext_length_octets = sizeof kRtpPayload,
+    .plaintext = kRtpPayload,
+    .ciphertext_length_octets = sizeof kRtpPayload + kShortTagLength,
+    .ciphertext = kRtpSealed,
+    .aad_length_octets = sizeof kRtpHeader,
+    .aad = kRtpHeader,
+    .tag_length_octets = kShortTagLength,
+    .next_test_case = nullptr};
+const srtp_cipher_test_case_t kRtcpCase = {.key_length_octets = kKeyWithSaltLength,
+                                           .key = kKeyAndSalt,
+                                           .idx = iv_of(kRtcpIv),
+                                           .plaintext_length_octets = sizeof kRtcpPayload,
+                                           .plaintext = kRtcpPayload,
+                                           .ciphertext_length_octets = sizeof kRtcpSealed,
+                                           .ciphertext = kRtcpSealed,
+                                           .aad_length_octets = sizeof kRtcpAad,
+                                           .aad = kRtcpAad,
+                                           .tag_length_octets = kMaxTagLength,
+                                           .next_test_case = &kRtpShortTagCase};
+const srtp_cipher_test_case_t kRtpCase = {.key_length_octets = kKeyWithSaltLength,
+                                          .key = kKeyAndSalt,
+                                          .idx = iv_of(kRtpIv),
+                                          .plaintext_length_octets = sizeof kRtpPayload,
+                                          .plaintext = kRtpPayload,
+                                          .ciphertext_length_octets = sizeof kRtpSealed,
+                                          .ciphertext = kRtpSealed,
+                                          .aad_length_octets = sizeof kRtpHeader,
+                                          .aad = kRtpHeader,
+                                          .tag_length_octets = kMaxTagLength,
+                                          .next_test_case = &kRtcpCase};
 
-const srtp_cipher_type_t kType = {
-    gcm_alloc,   gcm_dealloc, gcm_init,   gcm_set_aad,
-    gcm_encrypt, gcm_decrypt, gcm_set_iv, gcm_get_tag,
-    "AES-128 GCM over OpenSSL EVP (turnd)", &kRtpCase, SRTP_AES_GCM_128};
+const srtp_cipher_type_t kType = {.alloc = gcm_alloc,
+                                  .dealloc = gcm_dealloc,
+                                  .init = gcm_init,
+                                  .set_aad = gcm_set_aad,
+                                  .encrypt = gcm_encrypt,
+                                  .decrypt = gcm_decrypt,
+                                  .set_iv = gcm_set_iv,
+                                  .get_tag = gcm_get_tag,
+                                  .description = "AES-128 GCM over OpenSSL EVP (turnd)",
+                                  .test_data = &kRtpCase,
+                                  .id = SRTP_AES_GCM_128};
 
 }  // namespace
 

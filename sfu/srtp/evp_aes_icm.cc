@@ -119,20 +119,42 @@ uint8_t* iv_of(const uint8_t* iv) {
   return const_cast<uint8_t*>(iv);  // NOLINT(cppcoreguidelines-pro-type-const-cast)
 }
 
-const srtp_cipher_test_case_t kB3SaltCase = {
-    kKeyWithSaltLength, kB3MasterKey, iv_of(kLabel2Iv), 14, kZeros, 14, kB3CipherSalt, 0, nullptr,
-    0, nullptr};
-const srtp_cipher_test_case_t kB3Case = {
-    kKeyWithSaltLength, kB3MasterKey, iv_of(kZeroIv), 16, kZeros, 16, kB3CipherKey, 0, nullptr,
-    0, &kB3SaltCase};
-const srtp_cipher_test_case_t kB2Case = {
-    kKeyWithSaltLength, kB2Key, iv_of(kZeroIv), 48, kZeros, 48, kB2Keystream, 0, nullptr,
-    0, &kB3Case};
+const srtp_cipher_test_case_t kB3SaltCase = {.key_length_octets = kKeyWithSaltLength,
+                                             .key = kB3MasterKey,
+                                             .idx = iv_of(kLabel2Iv),
+                                             .plaintext_length_octets = 14,
+                                             .plaintext = kZeros,
+                                             .ciphertext_length_octets = 14,
+                                             .ciphertext = kB3CipherSalt,
+                                             .next_test_case = nullptr};
+const srtp_cipher_test_case_t kB3KeyCase = {.key_length_octets = kKeyWithSaltLength,
+                                            .key = kB3MasterKey,
+                                            .idx = iv_of(kZeroIv),
+                                            .plaintext_length_octets = 16,
+                                            .plaintext = kZeros,
+                                            .ciphertext_length_octets = 16,
+                                            .ciphertext = kB3CipherKey,
+                                            .next_test_case = &kB3SaltCase};
+const srtp_cipher_test_case_t kB2Case = {.key_length_octets = kKeyWithSaltLength,
+                                         .key = kB2Key,
+                                         .idx = iv_of(kZeroIv),
+                                         .plaintext_length_octets = 48,
+                                         .plaintext = kZeros,
+                                         .ciphertext_length_octets = 48,
+                                         .ciphertext = kB2Keystream,
+                                         .next_test_case = &kB3KeyCase};
 
-const srtp_cipher_type_t kType = {
-    icm_alloc,  icm_dealloc, icm_init, nullptr,
-    icm_encrypt, icm_encrypt, icm_set_iv, nullptr,
-    "AES-128 ICM over OpenSSL EVP (turnd)", &kB2Case, SRTP_AES_ICM_128};
+const srtp_cipher_type_t kType = {.alloc = icm_alloc,
+                                  .dealloc = icm_dealloc,
+                                  .init = icm_init,
+                                  .set_aad = nullptr,
+                                  .encrypt = icm_encrypt,
+                                  .decrypt = icm_encrypt,  // the same XOR
+                                  .set_iv = icm_set_iv,
+                                  .get_tag = nullptr,
+                                  .description = "AES-128 ICM over OpenSSL EVP (turnd)",
+                                  .test_data = &kB2Case,
+                                  .id = SRTP_AES_ICM_128};
 
 }  // namespace
 

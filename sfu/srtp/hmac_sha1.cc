@@ -167,24 +167,65 @@ constexpr int text_length(const uint8_t (&)[N]) {
   return static_cast<int>(N - 1);
 }
 
-const srtp_auth_test_case_t kCase7 = {
-    kKey67.size(), kKey67.data(), text_length(kData7), kData7, 20, kTag7, nullptr};
-const srtp_auth_test_case_t kCase6 = {
-    kKey67.size(), kKey67.data(), text_length(kData6), kData6, 20, kTag6, &kCase7};
-const srtp_auth_test_case_t kCase5 = {
-    kKey5.size(), kKey5.data(), text_length(kData5), kData5, 20, kTag5, &kCase6};
-const srtp_auth_test_case_t kCase4 = {
-    kKey4.size(), kKey4.data(), kData4.size(), kData4.data(), 20, kTag4, &kCase5};
-const srtp_auth_test_case_t kCase3 = {
-    kKey3.size(), kKey3.data(), kData3.size(), kData3.data(), 20, kTag3, &kCase4};
-const srtp_auth_test_case_t kCase2 = {
-    text_length(kKey2), kKey2, text_length(kData2), kData2, 20, kTag2, &kCase3};
-const srtp_auth_test_case_t kCase1 = {
-    sizeof kKey1, kKey1, text_length(kData1), kData1, 20, kTag1, &kCase2};
+const srtp_auth_test_case_t kCase7 = {.key_length_octets = kKey67.size(),
+                                      .key = kKey67.data(),
+                                      .data_length_octets = text_length(kData7),
+                                      .data = kData7,
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag7,
+                                      .next_test_case = nullptr};
+const srtp_auth_test_case_t kCase6 = {.key_length_octets = kKey67.size(),
+                                      .key = kKey67.data(),
+                                      .data_length_octets = text_length(kData6),
+                                      .data = kData6,
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag6,
+                                      .next_test_case = &kCase7};
+const srtp_auth_test_case_t kCase5 = {.key_length_octets = kKey5.size(),
+                                      .key = kKey5.data(),
+                                      .data_length_octets = text_length(kData5),
+                                      .data = kData5,
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag5,
+                                      .next_test_case = &kCase6};
+const srtp_auth_test_case_t kCase4 = {.key_length_octets = kKey4.size(),
+                                      .key = kKey4.data(),
+                                      .data_length_octets = kData4.size(),
+                                      .data = kData4.data(),
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag4,
+                                      .next_test_case = &kCase5};
+const srtp_auth_test_case_t kCase3 = {.key_length_octets = kKey3.size(),
+                                      .key = kKey3.data(),
+                                      .data_length_octets = kData3.size(),
+                                      .data = kData3.data(),
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag3,
+                                      .next_test_case = &kCase4};
+const srtp_auth_test_case_t kCase2 = {.key_length_octets = text_length(kKey2),
+                                      .key = kKey2,
+                                      .data_length_octets = text_length(kData2),
+                                      .data = kData2,
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag2,
+                                      .next_test_case = &kCase3};
+const srtp_auth_test_case_t kCase1 = {.key_length_octets = sizeof kKey1,
+                                      .key = kKey1,
+                                      .data_length_octets = text_length(kData1),
+                                      .data = kData1,
+                                      .tag_length_octets = kDigestLength,
+                                      .tag = kTag1,
+                                      .next_test_case = &kCase2};
 
-const srtp_auth_type_t kType = {
-    hmac_alloc,  hmac_dealloc, hmac_init, hmac_compute, hmac_update, hmac_start,
-    "HMAC-SHA1 over OpenSSL SHA-1 (turnd)", &kCase1, SRTP_HMAC_SHA1};
+const srtp_auth_type_t kType = {.alloc = hmac_alloc,
+                                .dealloc = hmac_dealloc,
+                                .init = hmac_init,
+                                .compute = hmac_compute,
+                                .update = hmac_update,
+                                .start = hmac_start,
+                                .description = "HMAC-SHA1 over OpenSSL SHA-1 (turnd)",
+                                .test_data = &kCase1,
+                                .id = SRTP_HMAC_SHA1};
 
 }  // namespace
 

@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "sfu/srtp/srtp_library.h"
 #include "sfu/srtp/srtp_crypto_test_util.h"
+#include "sfu/srtp/srtp_library.h"
 
 namespace turnd::sfu::srtp {
 namespace {
@@ -29,7 +29,8 @@ std::vector<uint8_t> keystream(srtp_cipher_t* c, std::vector<uint8_t> iv, size_t
 
 // RFC 3711 B.2: session key 2B7E..., session salt F0F1...FD, SSRC 0, index 0.
 TEST(EvpAesIcm, Rfc3711B2Keystream) {
-  auto c = make_cipher(kType, hex8("2B7E151628AED2A6ABF7158809CF4F3C F0F1F2F3F4F5F6F7F8F9FAFBFCFD"));
+  auto c =
+      make_cipher(kType, hex8("2B7E151628AED2A6ABF7158809CF4F3C F0F1F2F3F4F5F6F7F8F9FAFBFCFD"));
   ASSERT_TRUE(c);
   auto ks = keystream(c.get(), std::vector<uint8_t>(16, 0), 0xff02 * 16);
   EXPECT_EQ(std::vector<uint8_t>(ks.begin(), ks.begin() + 48),
@@ -44,7 +45,8 @@ TEST(EvpAesIcm, Rfc3711B2Keystream) {
 // rate 0: label 0 the cipher key, 1 the auth key (all 94 bytes the RFC
 // lists), 2 the cipher salt. libsrtp's KDF puts the label in byte 7 of the IV.
 TEST(EvpAesIcm, Rfc3711B3KeyDerivation) {
-  auto c = make_cipher(kType, hex8("E1F97A0D3E018BE0D64FA32C06DE4139 0EC675AD498AFEEBB6960B3AABE6"));
+  auto c =
+      make_cipher(kType, hex8("E1F97A0D3E018BE0D64FA32C06DE4139 0EC675AD498AFEEBB6960B3AABE6"));
   ASSERT_TRUE(c);
   auto label_iv = [](uint8_t label) {
     std::vector<uint8_t> iv(16, 0);
@@ -84,7 +86,8 @@ TEST(EvpAesIcm, KeystreamContinuesAcrossCallsAndDecryptInverts) {
 // The block counter is 16 bits: no more than 2^16 blocks per IV (libsrtp's
 // own AES-ICM refuses too), never a carry into the packet index.
 TEST(EvpAesIcm, RefusesToWrapTheBlockCounter) {
-  auto c = make_cipher(kType, hex8("2B7E151628AED2A6ABF7158809CF4F3C F0F1F2F3F4F5F6F7F8F9FAFBFCFD"));
+  auto c =
+      make_cipher(kType, hex8("2B7E151628AED2A6ABF7158809CF4F3C F0F1F2F3F4F5F6F7F8F9FAFBFCFD"));
   ASSERT_TRUE(c);
   std::vector<uint8_t> buffer(0x10000 * 16 + 1, 0);
   std::vector<uint8_t> iv(16, 0);

@@ -71,7 +71,8 @@ struct Packet {
 };
 
 // SSRC 0xcafebabe, SEQ 0x1234, ROC 0; SRTCP index 1 (the first sent).
-const std::vector<uint8_t> kRtp = hex8("800f1234 decafbad cafebabe abababab abababab abababab abababab");
+const std::vector<uint8_t> kRtp =
+    hex8("800f1234 decafbad cafebabe abababab abababab abababab abababab");
 const std::vector<uint8_t> kRtcp = hex8(
     "81c8000b cafebabe abababab abababab abababab abababab abababab abababab abababab abababab"
     "abababab abababab");
@@ -131,7 +132,7 @@ TEST_P(KnownPackets, UnprotectAcceptsTheReferenceBytes) {
 INSTANTIATE_TEST_SUITE_P(BothProfiles, KnownPackets, ::testing::ValuesIn(kExpected),
                          [](const auto& info) {
                            return info.param.profile == SrtpProfile::kAeadAes128Gcm ? "Gcm"
-                                                                                     : "CmSha1_80";
+                                                                                    : "CmSha1_80";
                          });
 
 // RTP packets of several SSRCs, sequence numbers and sizes (0 to 1200 bytes
@@ -141,8 +142,17 @@ std::vector<std::vector<uint8_t>> rtp_packets() {
   uint16_t seq = 65530;  // crosses the rollover
   for (size_t payload : {0, 1, 15, 16, 17, 100, 160, 1200}) {
     for (uint32_t ssrc : {0x11111111u, 0x22222222u}) {
-      std::vector<uint8_t> p = {0x80, 0x60, uint8_t(seq >> 8), uint8_t(seq), 0, 1, 2, 3,
-                                uint8_t(ssrc >> 24), uint8_t(ssrc >> 16), uint8_t(ssrc >> 8),
+      std::vector<uint8_t> p = {0x80,
+                                0x60,
+                                uint8_t(seq >> 8),
+                                uint8_t(seq),
+                                0,
+                                1,
+                                2,
+                                3,
+                                uint8_t(ssrc >> 24),
+                                uint8_t(ssrc >> 16),
+                                uint8_t(ssrc >> 8),
                                 uint8_t(ssrc)};
       for (size_t i = 0; i < payload; ++i) p.push_back(uint8_t(i * 31 + payload));
       out.push_back(p);
@@ -158,8 +168,9 @@ std::vector<std::vector<uint8_t>> rtp_packets() {
 
 std::vector<std::vector<uint8_t>> rtcp_packets() {
   auto sr = hex8("80c80006 11111111 00000001 00000002 00000003 00000004 00000005");
-  auto rr_pli = hex8("81c90007 22222222 11111111 00000000 00000001 00000002 00000003 00000004"
-                     "81ce0002 22222222 11111111");
+  auto rr_pli = hex8(
+      "81c90007 22222222 11111111 00000000 00000001 00000002 00000003 00000004"
+      "81ce0002 22222222 11111111");
   return {sr, rr_pli, rr_pli};
 }
 
