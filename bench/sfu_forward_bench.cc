@@ -11,9 +11,10 @@
 // Reports forwarded packets/s (items_per_second), plain RTP bytes forwarded/s,
 // publisher packets in/s, and heap allocations per publisher packet and per
 // forwarded packet (malloc and friends counted on this thread, after one
-// warm-up batch): the house rule wants 0. With Debian's libsrtp2 (built on
-// NSS) every SRTP operation allocates (docs/BENCHMARKS.md, "SFU");
-// TURND_BENCH_ALLOC_TRACE=N shows where.
+// warm-up batch): the house rule wants 0. It was 5 per SRTP operation while
+// libsrtp did its crypto through Debian's NSS; SrtpLibrary now gives it
+// OpenSSL contexts made per session (docs/BENCHMARKS.md, "SFU").
+// TURND_BENCH_ALLOC_TRACE=N shows where any allocation comes from.
 #include <benchmark/benchmark.h>
 
 #include <condition_variable>

@@ -4,12 +4,16 @@
 // (ssrc_any_outbound) and allow repeated sequence numbers, because RTX from
 // our retransmission buffer re-sends packets unchanged.
 //
-// protect_* / unprotect_* work in place and never throw; this file
-// allocates nothing. Debian's libsrtp2 2.5.0 does, inside: 5 heap
-// allocations per AEAD_AES_128_GCM operation (14 with AES-CM), measured by
-// bench/sfu_forward_bench.cc — the one exception to "no allocation per
-// packet" on the SFU's path. Doing SRTP with OpenSSL EVP contexts kept per
-// stream (measured: 0 allocations) is the planned fix.
+// protect_* / unprotect_* work in place and never throw. Per packet nothing
+// is allocated and no lock is taken, here or in libsrtp: libsrtp keeps the
+// packet formats, key derivation, replay windows and streams, and its
+// crypto is turnd's OpenSSL types (SrtpLibrary: evp_aes_icm.h,
+// evp_aes_gcm.h, hmac_sha1.h), whose contexts are made with the session.
+// Tested by tests/unit/sfu/srtp/srtp_session_allocation_test.cc; measured
+// in bench/sfu_forward_bench.cc. What does allocate: the constructor, and
+// the first packet of each new SSRC (libsrtp makes a stream for it).
+// A session is used by one thread at a time; sessions on different threads
+// share nothing mutable.
 #pragma once
 
 #include <array>
