@@ -40,6 +40,7 @@
 #include "bench/control_channel.h"
 #include "bench/sfu_load_clients.h"
 #include "bench/sfu_load_server.h"
+#include "bench/udp_pc_transport.h"
 #include "turnd/common/log.h"
 
 namespace turnd::sfu::bench {
@@ -111,26 +112,6 @@ uint64_t udp_drops(const std::set<uint16_t>& ports) {
   return drops;
 }
 
-// This binary with --serve on one end of a socketpair.
-pid_t spawn_sfu(int& control_fd) {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) throw std::runtime_error("socketpair");
-  enlarge_buffers(fds[0]);
-  enlarge_buffers(fds[1]);
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork");
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string fd = std::to_string(fds[1]);
-    ::execl("/proc/self/exe", "sfu_load", "--serve", fd.c_str(), static_cast<char*>(nullptr));
-    std::perror("exec");
-    std::_Exit(127);
-  }
-  ::close(fds[1]);
-  control_fd = fds[0];
-  return pid;
-}
-
 // NOLINTNEXTLINE(bugprone-exception-escape): json members, made once per room
 struct Row {
   int n = 0;
@@ -197,14 +178,18 @@ Row run_room(int n, const LoadOptions& options) {
   Row row;
   row.n = n;
   int control = -1;
-  pid_t pid = spawn_sfu(control);
+  pid_t pid = spawn_server({}, control);
   try {
     std::optional<json> ready = read_frame(control);
     if (!ready || ready->value("op", "") != "ready") throw std::runtime_error("SFU did not start");
     row.baseline = *ready;
     LoadOptions o = options;
     o.participants = n;
-    LoadRoom room(control, ready->at("port").get<uint16_t>(), o);
+    auto sfu_port = ready->at("port").get<uint16_t>();
+    LoadRoom room(
+        control,
+        [sfu_port](int, Pc, stun::MacContext&) { return std::make_unique<UdpPcTransport>(sfu_port); },
+        o);
     room.setup();
     auto ports = room.ports();
     std::set<uint16_t> clients(ports.begin(), ports.end());
