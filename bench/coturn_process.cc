@@ -99,7 +99,8 @@ int64_t process_cpu_ns(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto close = text.rfind(')');  // the command name may hold spaces
-  if (close == std::string::npos) throw std::runtime_error("no /proc/PID/stat for " + std::to_string(pid));
+  if (close == std::string::npos)
+    throw std::runtime_error("no /proc/PID/stat for " + std::to_string(pid));
   std::istringstream fields(text.substr(close + 2));
   std::string field;
   int64_t utime = 0, stime = 0;

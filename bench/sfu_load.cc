@@ -91,27 +91,6 @@ Args parse_args(int argc, char** argv) {
   return a;
 }
 
-// Kernel drops per local UDP port on 127.0.0.1 (the last column of /proc/net/udp).
-uint64_t udp_drops(const std::set<uint16_t>& ports) {
-  std::ifstream in("/proc/net/udp");
-  std::string line;
-  std::getline(in, line);  // header
-  uint64_t drops = 0;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string slot, local, field;
-    f >> slot >> local;
-    auto colon = local.find(':');
-    if (colon == std::string::npos || local.substr(0, colon) != "0100007F") continue;
-    auto port = static_cast<uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
-    if (ports.count(port) == 0) continue;
-    std::string last;
-    while (f >> field) last = field;
-    drops += std::stoull(last);
-  }
-  return drops;
-}
-
 // NOLINTNEXTLINE(bugprone-exception-escape): json members, made once per room
 struct Row {
   int n = 0;
@@ -188,7 +167,9 @@ Row run_room(int n, const LoadOptions& options) {
     auto sfu_port = ready->at("port").get<uint16_t>();
     LoadRoom room(
         control,
-        [sfu_port](int, Pc, stun::MacContext&) { return std::make_unique<UdpPcTransport>(sfu_port); },
+        [sfu_port](int, Pc, stun::MacContext&) {
+          return std::make_unique<UdpPcTransport>(sfu_port);
+        },
         o);
     room.setup();
     auto ports = room.ports();

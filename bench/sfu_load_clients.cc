@@ -154,7 +154,8 @@ void LoadRoom::setup() {
     poll_once(100ms);
   }
   while (!transports_ready()) {
-    if (Clock::now() > deadline) throw std::runtime_error("TURN allocations did not complete in time");
+    if (Clock::now() > deadline)
+      throw std::runtime_error("TURN allocations did not complete in time");
     poll_once(100ms);
   }
   for (auto& m : members_) {

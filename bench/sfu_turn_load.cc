@@ -5,6 +5,7 @@
 //                 [--modes direct,inprocess,kernel,coturn]
 //                 [--coturn /usr/bin/turnserver] [--audio-pps 50]
 //                 [--video-pps 300] [--video-bytes 1100] [--keep-files 0|1]
+//                 [--perf DIR]  (perf record -g of the servers, DIR/MODE-ROOM.perf.data)
 //
 // For each room size and each mode (bench/sfu_turn_modes.h: direct UDP,
 // turnd with the in-process relay, turnd with sfu-inprocess-relay=off,
@@ -24,6 +25,7 @@
 // starts (bench/sfu_load_server.h, bench/sfu_turn_server.h).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -74,12 +76,15 @@ Args parse_args(int argc, char** argv) {
        }},
       {"--seconds", [&](const std::string& v) { o.seconds = std::stod(v); }},
       {"--relay-threads",
-       [&](const std::string& v) { a.settings.relay_threads = static_cast<unsigned>(std::stoul(v)); }},
+       [&](const std::string& v) {
+         a.settings.relay_threads = static_cast<unsigned>(std::stoul(v));
+       }},
       {"--coturn", [&](const std::string& v) { a.settings.coturn_binary = v; }},
       {"--audio-pps", [&](const std::string& v) { o.audio_pps = std::stoi(v); }},
       {"--video-pps", [&](const std::string& v) { o.video_pps = std::stoi(v); }},
       {"--video-bytes", [&](const std::string& v) { o.video_bytes = std::stoul(v); }},
       {"--keep-files", [&](const std::string& v) { a.keep_files = v == "1"; }},
+      {"--perf", [&](const std::string& v) { a.settings.perf_dir = v; }},
   };
   for (int i = 1; i < argc; i += 2) {
     auto it = options.find(argv[i]);
@@ -93,7 +98,8 @@ Args parse_args(int argc, char** argv) {
   }
   if (o.seconds <= 0 || o.audio_pps <= 0 || o.video_pps <= 0 || o.video_bytes < 32 ||
       o.video_bytes > 1400 || a.settings.relay_threads == 0 || a.modes.empty()) {
-    throw std::invalid_argument("rates, sizes (32..1400 bytes), times and threads must be positive");
+    throw std::invalid_argument(
+        "rates, sizes (32..1400 bytes), times and threads must be positive");
   }
   return a;
 }
@@ -114,22 +120,46 @@ void print_header(int n, const LoadOptions& o, unsigned threads) {
                 std::string a, b, c;
                 in >> a >> b >> c;
                 return a + " " + b + " " + c;
-              }().c_str());
-  std::printf("%-9s %10s %10s %7s %6s %7s %7s %7s %10s %8s %8s %8s %8s\n", "mode", "delivered",
+              }()
+                  .c_str());
+  std::printf("%-9s %10s %10s %7s %6s %7s %7s %7s %11s %7s %7s %7s %7s %7s\n", "mode", "delivered",
               "SFU fwd", "loss %", "drops", "CPU s", "SFU s", "TURN s", "deliv/CPU-s", "p50 ms",
-              "p99 ms", "+p50 ms", "+p99 ms");
+              "p99 ms", "+p50 ms", "+p99 ms", "client");
 }
 
 void print_row(const ModeResult& r, const ModeResult* direct) {
   auto added = [&](double mode, double base) {
     return direct != nullptr && mode >= 0 && base >= 0 ? (mode - base) / 1000 : 0.0;
   };
-  std::printf("%-9s %10llu %10.0f %7.2f %6llu %7.2f %7.2f %7.2f %10.0f %8.2f %8.2f %8.2f %8.2f\n",
-              mode_name(r.mode), static_cast<unsigned long long>(r.load.received), r.forwarded,
-              loss_percent(r.load), static_cast<unsigned long long>(r.load.send_drops),
-              r.cpu_seconds, r.sfu_cpu_seconds, r.turn_cpu_seconds, per_cpu_second(r),
-              r.p50_us / 1000, r.p99_us / 1000, added(r.p50_us, direct ? direct->p50_us : -1),
-              added(r.p99_us, direct ? direct->p99_us : -1));
+  double client = r.load.media_seconds > 0
+                      ? 100 * static_cast<double>(r.load.client_cpu_ns) / 1e9 / r.load.media_seconds
+                      : 0;
+  std::printf(
+      "%-9s %10llu %10.0f %7.2f %6llu %7.2f %7.2f %7.2f %11.0f %7.2f %7.2f %7.2f %7.2f %6.0f%%\n",
+      mode_name(r.mode), static_cast<unsigned long long>(r.load.received), r.forwarded,
+      loss_percent(r.load), static_cast<unsigned long long>(r.load.send_drops), r.cpu_seconds,
+      r.sfu_cpu_seconds, r.turn_cpu_seconds, per_cpu_second(r), r.p50_us / 1000, r.p99_us / 1000,
+      added(r.p50_us, direct ? direct->p50_us : -1), added(r.p99_us, direct ? direct->p99_us : -1),
+      client);
+  // Where packets went missing, when they did.
+  const nlohmann::json& t = r.turn;
+  auto turn = [&](const char* key) {
+    return t.is_object() ? t.value(key, int64_t{0}) : int64_t{0};
+  };
+  if (r.load.received < r.load.expected || r.load.send_drops != 0) {
+    std::printf(
+        "          lost %llu: kernel drops SFU socket %llu, participants' sockets %llu, relay "
+        "sockets "
+        "%llu; turnd bridge %lld, TURN %lld; participants' transports %llu\n",
+        static_cast<unsigned long long>(r.load.expected -
+                                        std::min(r.load.expected, r.load.received)),
+        static_cast<unsigned long long>(r.sfu_socket_drops),
+        static_cast<unsigned long long>(r.client_socket_drops),
+        static_cast<unsigned long long>(r.relay_socket_drops),
+        static_cast<long long>(turn("bridge_dropped")),
+        static_cast<long long>(turn("dropped_packets")),
+        static_cast<unsigned long long>(r.load.send_drops));
+  }
   std::fflush(stdout);
 }
 
@@ -174,10 +204,10 @@ int run(int argc, char** argv) {
       }
     }
     const ModeResult* inprocess = find(rows, RelayMode::kInProcess);
-    std::string line = "room of " + std::to_string(n) + ": delivered packets per server CPU-second, " +
-                       "inprocess/kernel " + ratio(inprocess, find(rows, RelayMode::kKernel)) +
-                       " (goal 1.50x), inprocess/coturn " +
-                       ratio(inprocess, find(rows, RelayMode::kCoturn));
+    std::string line =
+        "room of " + std::to_string(n) + ": delivered packets per server CPU-second, " +
+        "inprocess/kernel " + ratio(inprocess, find(rows, RelayMode::kKernel)) +
+        " (goal 1.50x), inprocess/coturn " + ratio(inprocess, find(rows, RelayMode::kCoturn));
     std::printf("%s\n", line.c_str());
     summary.push_back(line);
   }
@@ -185,7 +215,8 @@ int run(int argc, char** argv) {
       "\ndelivered: RTP packets the subscribers received and decrypted; SFU fwd: the SFU's count; "
       "drops: datagrams the participants' transports could not take.\nCPU s: the server side "
       "(turnd modes: its whole process = SFU media thread + TURN workers; coturn: coturn's process "
-      "+ the SFU's process). p50/p99: one-way delay publisher -> subscriber; +: added to direct.\n");
+      "+ the SFU's process). p50/p99: one-way delay publisher -> subscriber; +: added to direct.\n"
+      "client: the load generator's CPU (one thread) during the media phase.\n");
   if (args.sizes.size() > 1) {
     std::printf("\n");
     for (const std::string& line : summary) std::printf("%s\n", line.c_str());

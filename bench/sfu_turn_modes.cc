@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <random>
+#include <set>
 #include <stdexcept>
 
 #include "bench/control_channel.h"
@@ -40,7 +42,8 @@ uint16_t free_port() {
         ::getsockname(tcp.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) {
       continue;
     }
-    if (::bind(udp.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0) return ntohs(a.sin_port);
+    if (::bind(udp.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0)
+      return ntohs(a.sin_port);
   }
   throw std::runtime_error("no free port");
 }
@@ -57,8 +60,9 @@ std::pair<uint16_t, uint16_t> relay_window() {
 
 // turnd's configuration for the inprocess and kernel modes, parsed by
 // turnd's own parser in the server process.
-std::string write_turnd_config(const ModeSettings& s, bool inprocess, uint16_t port) {
-  auto [min_port, max_port] = relay_window();
+std::string write_turnd_config(const ModeSettings& s, bool inprocess, uint16_t port,
+                               std::pair<uint16_t, uint16_t> relay_ports) {
+  auto [min_port, max_port] = relay_ports;
   std::string path = s.scratch_dir + (inprocess ? "/inprocess.conf" : "/kernel.conf");
   std::ofstream(path) << "# bench/sfu_turn_load: TURN in front of the SFU, 127.0.0.1 only\n"
                       << "listening-ip=127.0.0.1\nlistening-port=" << port << "\n"
@@ -77,6 +81,7 @@ struct Servers {
   pid_t sfu = -1;  // the process that holds the SFU (and turnd's workers)
   std::unique_ptr<CoturnProcess> coturn;
   uint16_t turn_port = 0;
+  std::pair<uint16_t, uint16_t> relay_ports = relay_window();
 
   ~Servers() {
     coturn.reset();
@@ -95,14 +100,15 @@ void start(RelayMode mode, const ModeSettings& s, Servers& servers) {
   std::vector<std::string> args;
   if (mode == RelayMode::kInProcess || mode == RelayMode::kKernel) {
     servers.turn_port = free_port();
-    args = {"--turn", write_turnd_config(s, mode == RelayMode::kInProcess, servers.turn_port)};
+    args = {"--turn", write_turnd_config(s, mode == RelayMode::kInProcess, servers.turn_port,
+                                         servers.relay_ports)};
   }
   servers.sfu = spawn_server(args, servers.control);
   if (mode == RelayMode::kCoturn) {
     CoturnOptions o;
     o.binary = s.coturn_binary;
     o.port = free_port();
-    std::tie(o.min_port, o.max_port) = relay_window();
+    std::tie(o.min_port, o.max_port) = servers.relay_ports;
     o.realm = kRealm;
     o.user = kUser;
     o.password = kPassword;
@@ -113,9 +119,42 @@ void start(RelayMode mode, const ModeSettings& s, Servers& servers) {
   }
 }
 
+// `perf record -g` on `pids` from construction to destruction.
+class PerfRecorder {
+ public:
+  PerfRecorder(const std::string& output, const std::vector<pid_t>& pids) {
+    std::string list;
+    for (pid_t p : pids) list += (list.empty() ? "" : ",") + std::to_string(p);
+    std::vector<std::string> args{"perf", "record", "-q",   "-g", "-F",
+                                  "999",  "-o",     output, "-p", list};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execvp("perf", argv.data());
+      std::perror("exec perf");
+      std::_Exit(127);
+    }
+    ::usleep(300'000);  // perf attaches
+  }
+  ~PerfRecorder() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGINT);  // perf writes its file and exits
+    ::waitpid(pid_, nullptr, 0);
+  }
+  PerfRecorder(const PerfRecorder&) = delete;
+  PerfRecorder& operator=(const PerfRecorder&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+};
+
 LoadRoom::TransportFactory transports(RelayMode mode, uint16_t sfu_port, uint16_t turn_port) {
   if (mode == RelayMode::kDirect) {
-    return [sfu_port](int, Pc, stun::MacContext&) { return std::make_unique<UdpPcTransport>(sfu_port); };
+    return [sfu_port](int, Pc, stun::MacContext&) {
+      return std::make_unique<UdpPcTransport>(sfu_port);
+    };
   }
   TurnTcpOptions o;
   o.server = *SocketAddress::parse("127.0.0.1", turn_port);
@@ -141,12 +180,12 @@ json counter_delta(const json& after, const json& before) {
 void check(const ModeResult& r) {
   std::string m = mode_name(r.mode);
   if (r.load.srtp_errors != 0) {
-    throw std::runtime_error(m + ": " + std::to_string(r.load.srtp_errors) + " packets did not decrypt");
+    throw std::runtime_error(m + ": " + std::to_string(r.load.srtp_errors) +
+                             " packets did not decrypt");
   }
   if (r.load.received == 0) throw std::runtime_error(m + ": the subscribers received nothing");
-  if (r.mode == RelayMode::kInProcess &&
-      (r.turn.at("packets_to_local_peers").get<int64_t>() == 0 ||
-       r.turn.at("packets_to_peers").get<int64_t>() != 0)) {
+  if (r.mode == RelayMode::kInProcess && (r.turn.at("packets_to_local_peers").get<int64_t>() == 0 ||
+                                          r.turn.at("packets_to_peers").get<int64_t>() != 0)) {
     throw std::runtime_error(m + ": packets did not take the in-process relay: " + r.turn.dump());
   }
   if (r.mode == RelayMode::kKernel && (r.turn.at("packets_to_peers").get<int64_t>() == 0 ||
@@ -172,7 +211,8 @@ const char* mode_name(RelayMode mode) noexcept {
 }
 
 RelayMode parse_mode(const std::string& name) {
-  for (RelayMode m : {RelayMode::kDirect, RelayMode::kInProcess, RelayMode::kKernel, RelayMode::kCoturn}) {
+  for (RelayMode m :
+       {RelayMode::kDirect, RelayMode::kInProcess, RelayMode::kKernel, RelayMode::kCoturn}) {
     if (name == mode_name(m)) return m;
   }
   throw std::invalid_argument("unknown mode " + name + " (direct, inprocess, kernel, coturn)");
@@ -192,15 +232,36 @@ ModeResult run_mode(RelayMode mode, const ModeSettings& settings) {
   LoadRoom room(servers.control,
                 transports(mode, ready->at("port").get<uint16_t>(), servers.turn_port), o);
   room.setup();
+  const auto ports = room.ports();
+  const std::set<uint16_t> clients(ports.begin(), ports.end());
+  const std::set<uint16_t> sfu{ready->at("port").get<uint16_t>()};
+  const auto [relay_first, relay_last] = servers.relay_ports;
+  const uint64_t sfu_drops = udp_drops(sfu), client_drops = udp_drops(clients),
+                 relay_drops =
+                     mode == RelayMode::kDirect ? 0 : udp_drops({}, relay_first, relay_last);
   pid_t coturn = servers.coturn ? servers.coturn->pid() : -1;
   json before = room.stats();
   int64_t coturn_before = coturn > 0 ? process_cpu_ns(coturn) : 0;
+  std::unique_ptr<PerfRecorder> perf;
+  if (!settings.perf_dir.empty()) {
+    std::vector<pid_t> pids{servers.sfu};
+    if (coturn > 0) pids.push_back(coturn);
+    perf = std::make_unique<PerfRecorder>(settings.perf_dir + "/" + mode_name(mode) + "-" +
+                                              std::to_string(o.participants) + ".perf.data",
+                                          pids);
+  }
   room.run(r.load);
+  perf.reset();
   json after = room.stats();
   int64_t coturn_after = coturn > 0 ? process_cpu_ns(coturn) : 0;
   write_frame(servers.control, {{"op", "quit"}});
+  r.sfu_socket_drops = udp_drops(sfu) - sfu_drops;
+  r.client_socket_drops = udp_drops(clients) - client_drops;
+  if (mode != RelayMode::kDirect)
+    r.relay_socket_drops = udp_drops({}, relay_first, relay_last) - relay_drops;
 
-  r.forwarded = after.at("forwarded_packets").get<double>() - before.at("forwarded_packets").get<double>();
+  r.forwarded =
+      after.at("forwarded_packets").get<double>() - before.at("forwarded_packets").get<double>();
   double process = seconds(after, before, "process_cpu_ns");
   double media_thread = seconds(after, before, "thread_cpu_ns");
   if (mode == RelayMode::kDirect) {

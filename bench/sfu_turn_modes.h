@@ -38,19 +38,26 @@ struct ModeSettings {
   unsigned relay_threads = 2;  // turnd's workers and coturn's relay threads
   std::string coturn_binary = "/usr/bin/turnserver";
   std::string scratch_dir;  // configs, coturn's log and user database
+  // Not empty: `perf record -g` on the server processes during the media
+  // phase, into PERF_DIR/MODE-ROOM.perf.data (the CPU figures then include
+  // perf's overhead: profile and measure in separate runs).
+  std::string perf_dir;
 };
 
 // NOLINTNEXTLINE(bugprone-exception-escape): json member, made once per run
 struct ModeResult {
   RelayMode mode = RelayMode::kDirect;
   LoadResult load;
-  double forwarded = 0;       // the SFU's forwarded packets
-  double cpu_seconds = 0;     // the whole server side
+  double forwarded = 0;         // the SFU's forwarded packets
+  double cpu_seconds = 0;       // the whole server side
   double sfu_cpu_seconds = 0;   // the SFU's media thread (coturn mode: the SFU's process)
   double turn_cpu_seconds = 0;  // turnd's workers, or coturn's process
   double p50_us = -1, p99_us = -1;
   uint64_t latency_samples = 0;
   nlohmann::json turn;  // turnd's TURN and bridge counters over the run (delta)
+  // Kernel receive-buffer drops over the run: the SFU's media socket, the
+  // participants' UDP sockets (direct), the relay sockets (kernel, coturn).
+  uint64_t sfu_socket_drops = 0, client_socket_drops = 0, relay_socket_drops = 0;
 };
 
 // Throws std::runtime_error when a server does not start, the room cannot

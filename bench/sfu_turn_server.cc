@@ -44,10 +44,14 @@ json turn_stats(const std::vector<std::unique_ptr<server::Worker>>& workers,
     errors += m.relay_send_errors.get();
   }
   server::BridgeCounters b = bridge.counters();
-  return {{"packets_from_clients", from_clients}, {"packets_to_peers", to_peers},
-          {"packets_to_local_peers", to_local},   {"packets_from_peers", from_peers},
-          {"dropped_packets", dropped},           {"relay_send_errors", errors},
-          {"bridge_to_sfu", b.to_sfu},            {"bridge_from_sfu", b.from_sfu},
+  return {{"packets_from_clients", from_clients},
+          {"packets_to_peers", to_peers},
+          {"packets_to_local_peers", to_local},
+          {"packets_from_peers", from_peers},
+          {"dropped_packets", dropped},
+          {"relay_send_errors", errors},
+          {"bridge_to_sfu", b.to_sfu},
+          {"bridge_from_sfu", b.from_sfu},
           {"bridge_dropped", b.dropped}};
 }
 
@@ -86,8 +90,8 @@ int serve_sfu_behind_turn(int control_fd, const std::string& config_file) {
       ready["workers"] = count;
       ready["inprocess"] = c.sfu_inprocess_relay;
       write_frame(control_fd, ready);
-      plane.run();  // the SFU's media thread, here the main thread
-    }  // the plane lets go of the bridge, the conference ends
+      plane.run();    // the SFU's media thread, here the main thread
+    }                 // the plane lets go of the bridge, the conference ends
     workers.clear();  // the allocations end
     return 0;
   } catch (const std::exception& e) {

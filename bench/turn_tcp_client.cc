@@ -75,7 +75,8 @@ short TurnTcpClient::events() const noexcept {
 // The legal moves: connect -> allocate -> permit -> bind -> ready, and
 // failure from anywhere.
 void TurnTcpClient::set_state(State next) noexcept {
-  bool legal = next == State::kFailed || (state_ == State::kConnecting && next == State::kAllocating) ||
+  bool legal = next == State::kFailed ||
+               (state_ == State::kConnecting && next == State::kAllocating) ||
                (state_ == State::kAllocating && next == State::kPermitting) ||
                (state_ == State::kPermitting && next == State::kBinding) ||
                (state_ == State::kBinding && next == State::kReady);
@@ -141,7 +142,8 @@ void TurnTcpClient::send_request() noexcept {
     stun::Username{as_bytes(options_.username)}.add_to(b);
     stun::Realm{as_bytes(realm_)}.add_to(b);
     stun::Nonce{as_bytes(nonce_)}.add_to(b);
-    b.add_message_integrity(mac_, Bytes(reinterpret_cast<const std::byte*>(key_.data()), key_.size()));
+    b.add_message_integrity(mac_,
+                            Bytes(reinterpret_cast<const std::byte*>(key_.data()), key_.size()));
   }
   b.add_fingerprint();
   if (!b.ok()) return fail("TURN client: request does not fit");
@@ -157,8 +159,9 @@ void TurnTcpClient::read_some(const Deliver& deliver) noexcept {
     ssize_t n = ::read(fd_.get(), room.data(), room.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    if (n <= 0) return fail(n == 0 ? "TURN client: the server closed the connection"
-                                   : std::string("TURN client: read: ") + std::strerror(errno));
+    if (n <= 0)
+      return fail(n == 0 ? "TURN client: the server closed the connection"
+                         : std::string("TURN client: read: ") + std::strerror(errno));
     in_.produce(static_cast<size_t>(n));
     if (!drain_frames(in_, [&](MutableBytes frame) { on_frame(frame, deliver); })) {
       return fail("TURN client: the server sent something that is not TURN");
@@ -225,7 +228,8 @@ void TurnTcpClient::on_error_response(const stun::MessageView& m) noexcept {
                code.code == stun::error::kStaleNonce;
   if (retry && stun::Nonce::get_from(m, nonce) == stun::DecodeStatus::kOk) {
     nonce_ = std::string(nonce.text());
-    if (stun::Realm::get_from(m, realm) == stun::DecodeStatus::kOk) realm_ = std::string(realm.text());
+    if (stun::Realm::get_from(m, realm) == stun::DecodeStatus::kOk)
+      realm_ = std::string(realm.text());
     key_ = auth::md5_key(options_.username, realm_, options_.password);
     authenticated_ = true;
     return send_request();

@@ -23,10 +23,10 @@
 namespace turnd::sfu::bench {
 
 struct TurnTcpOptions {
-  SocketAddress server;   // the TURN server's TCP listener
-  std::string username;   // long-term credentials
+  SocketAddress server;  // the TURN server's TCP listener
+  std::string username;  // long-term credentials
   std::string password;
-  SocketAddress peer;     // the only peer: the SFU's media address
+  SocketAddress peer;  // the only peer: the SFU's media address
   uint16_t channel = 0x4000;
   size_t buffer_bytes = 256 << 10;  // per direction, on top of the kernel's
 };
@@ -81,7 +81,7 @@ class TurnTcpClient final : public PcTransport {
   uint32_t transaction_ = 0;
   std::array<std::byte, stun::kTransactionIdSize> pending_{};  // the request in flight
   SocketAddress relayed_;
-  std::byte* reserved_ = nullptr;  // frame start in out_, or null: scratch_
+  std::byte* reserved_ = nullptr;                  // frame start in out_, or null: scratch_
   std::array<std::byte, kMaxDatagram> scratch_{};  // a datagram with nowhere to go
   uint64_t unexpected_ = 0;
 };

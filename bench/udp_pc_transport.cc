@@ -2,7 +2,10 @@
 
 #include <netinet/in.h>
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 
 namespace turnd::sfu::bench {
 
@@ -40,7 +43,8 @@ void UdpPcTransport::on_events(short revents, const Deliver& deliver) {
     }
     int n = ::recvmmsg(fd_.get(), in_.headers.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (n <= 0) return;
-    for (int i = 0; i < n; ++i) deliver(MutableBytes(in_.buffers[i].data(), in_.headers[i].msg_len));
+    for (int i = 0; i < n; ++i)
+      deliver(MutableBytes(in_.buffers[i].data(), in_.headers[i].msg_len));
     if (static_cast<size_t>(n) < kBatch) return;
   }
 }
@@ -62,12 +66,33 @@ void UdpPcTransport::commit(size_t length) noexcept {
 void UdpPcTransport::flush() noexcept {
   size_t done = 0;
   while (done < queued_) {
-    int n = ::sendmmsg(fd_.get(), out_.headers.data() + done, static_cast<unsigned>(queued_ - done), 0);
+    int n =
+        ::sendmmsg(fd_.get(), out_.headers.data() + done, static_cast<unsigned>(queued_ - done), 0);
     if (n <= 0) break;  // a full socket buffer: dropped, as a browser's would be
     done += static_cast<size_t>(n);
   }
   dropped_ += queued_ - done;
   queued_ = 0;
+}
+
+uint64_t udp_drops(const std::set<uint16_t>& ports, uint16_t first, uint16_t last) {
+  std::ifstream in("/proc/net/udp");
+  std::string line;
+  std::getline(in, line);  // header
+  uint64_t drops = 0;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string slot, local, field;
+    f >> slot >> local;
+    auto colon = local.find(':');
+    if (colon == std::string::npos || local.substr(0, colon) != "0100007F") continue;
+    auto port = static_cast<uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
+    if (ports.count(port) == 0 && (port < first || port > last)) continue;
+    std::string value;
+    while (f >> field) value = field;
+    drops += std::stoull(value);
+  }
+  return drops;
 }
 
 }  // namespace turnd::sfu::bench

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <set>
 
 #include "bench/pc_transport.h"
 #include "turnd/net/udp.h"
@@ -43,5 +44,9 @@ class UdpPcTransport final : public PcTransport {
   size_t queued_ = 0;
   static Batch in_;  // one receive batch for the thread: datagrams are consumed at once
 };
+
+// Kernel receive-buffer drops of the UDP sockets on 127.0.0.1 whose local
+// port is in `ports` or in first..last (the last column of /proc/net/udp).
+uint64_t udp_drops(const std::set<uint16_t>& ports, uint16_t first = 1, uint16_t last = 0);
 
 }  // namespace turnd::sfu::bench

@@ -58,7 +58,8 @@ TEST(TurnStream, FramesSurviveAnySplitOfTheStream) {
       ASSERT_FALSE(room.empty());
       std::copy_n(stream.begin() + static_cast<ptrdiff_t>(at), n, room.begin());
       queue.produce(n);
-      ASSERT_TRUE(drain_frames(queue, [&](MutableBytes f) { seen.emplace_back(f.begin(), f.end()); }));
+      ASSERT_TRUE(
+          drain_frames(queue, [&](MutableBytes f) { seen.emplace_back(f.begin(), f.end()); }));
     }
     EXPECT_TRUE(queue.empty()) << chunk;
     EXPECT_EQ(seen, frames) << "chunks of " << chunk;

@@ -43,12 +43,13 @@ class ScriptedTurnServer {
   }
 
   const SocketAddress& address() const { return address_; }
-  std::vector<std::string> log;               // what the client asked, in order
-  std::vector<std::vector<std::byte>> data;   // ChannelData frames received, whole
+  std::vector<std::string> log;              // what the client asked, in order
+  std::vector<std::vector<std::byte>> data;  // ChannelData frames received, whole
   uint16_t refuse_with = 0;
 
   void serve() {
-    if (!conn_.valid()) conn_ = net::Fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK));
+    if (!conn_.valid())
+      conn_ = net::Fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_NONBLOCK));
     if (!conn_.valid()) return;
     for (;;) {
       MutableBytes room = in_.room(1024);
@@ -62,7 +63,9 @@ class ScriptedTurnServer {
     }));
   }
 
-  void write(Bytes bytes) { ASSERT_EQ(::write(conn_.get(), bytes.data(), bytes.size()), ssize_t(bytes.size())); }
+  void write(Bytes bytes) {
+    ASSERT_EQ(::write(conn_.get(), bytes.data(), bytes.size()), ssize_t(bytes.size()));
+  }
 
  private:
   void answer(Bytes frame) {
@@ -78,7 +81,8 @@ class ScriptedTurnServer {
     log.push_back(name + (signed_request ? "+auth" : ""));
     std::array<std::byte, 256> out{};
     if (!signed_request) {
-      stun::MessageBuilder b(out, m.method(), stun::MessageClass::kErrorResponse, m.transaction_id());
+      stun::MessageBuilder b(out, m.method(), stun::MessageClass::kErrorResponse,
+                             m.transaction_id());
       stun::ErrorCode{401, {}}.add_to(b);
       stun::Realm{as_bytes(kRealm)}.add_to(b);
       stun::Nonce{as_bytes("nonce-1")}.add_to(b);
@@ -95,7 +99,8 @@ class ScriptedTurnServer {
       ASSERT_EQ(stun::ChannelNumber::get_from(m, channel), stun::DecodeStatus::kOk);
       EXPECT_EQ(channel.number, 0x4000);
     }
-    auto cls = refuse_with != 0 ? stun::MessageClass::kErrorResponse : stun::MessageClass::kSuccessResponse;
+    auto cls = refuse_with != 0 ? stun::MessageClass::kErrorResponse
+                                : stun::MessageClass::kSuccessResponse;
     stun::MessageBuilder b(out, m.method(), cls, m.transaction_id());
     if (refuse_with != 0) stun::ErrorCode{refuse_with, {}}.add_to(b);
     if (name == "Allocate" && refuse_with == 0) stun::XorRelayedAddress{kRelayed}.add_to(b);
@@ -142,8 +147,8 @@ TEST(TurnTcpClient, AllocatesPermitsAndBindsWithLongTermCredentials) {
                                                   "CreatePermission+auth", "ChannelBind+auth"}));
 
   // Out: a 5-byte datagram as ChannelData, padded to 8 bytes.
-  const std::vector<std::byte> hello{std::byte{'h'}, std::byte{'e'}, std::byte{'l'},
-                                     std::byte{'l'}, std::byte{'o'}};
+  const std::vector<std::byte> hello{std::byte{'h'}, std::byte{'e'}, std::byte{'l'}, std::byte{'l'},
+                                     std::byte{'o'}};
   client.turn.send(hello);
   for (int round = 0; round < 200 && server.data.empty(); ++round) {
     server.serve();
@@ -181,7 +186,8 @@ TEST(TurnTcpClient, ARefusalEndsTheTransport) {
   }
   ASSERT_TRUE(threw);
   EXPECT_EQ(client.turn.state(), TurnTcpClient::State::kFailed);
-  EXPECT_NE(client.turn.error().find("Allocate refused with 486"), std::string::npos) << client.turn.error();
+  EXPECT_NE(client.turn.error().find("Allocate refused with 486"), std::string::npos)
+      << client.turn.error();
 }
 
 TEST(TurnTcpClient, DatagramsBeforeTheChannelIsBoundAreDroppedAndCounted) {
