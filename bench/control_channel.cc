@@ -68,6 +68,14 @@ void enlarge_buffers(int fd) noexcept {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
+std::vector<char*> exec_argv(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
 pid_t spawn_server(const std::vector<std::string>& args, int& control_fd) {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -77,9 +85,7 @@ pid_t spawn_server(const std::vector<std::string>& args, int& control_fd) {
   enlarge_buffers(fds[1]);
   std::vector<std::string> argv_text{"sfu-load-server", "--serve", std::to_string(fds[1])};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_argv(argv_text);
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork");
   if (pid == 0) {

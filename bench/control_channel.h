@@ -25,4 +25,7 @@ void enlarge_buffers(int fd) noexcept;
 // ours. Throws std::runtime_error.
 pid_t spawn_server(const std::vector<std::string>& args, int& control_fd);
 
+// execv()'s argument vector over `args` (which must outlive it), null-terminated.
+std::vector<char*> exec_argv(std::vector<std::string>& args);
+
 }  // namespace turnd::sfu::bench

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/control_channel.h"
+
 namespace turnd::sfu::bench {
 namespace {
 
@@ -53,9 +55,7 @@ CoturnProcess::CoturnProcess(const CoturnOptions& o) : log_(o.dir + "/coturn.log
       "--userdb=" + o.dir + "/turndb",
       "--pidfile=" + o.dir + "/coturn.pid",
   };
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  std::vector<char*> argv = exec_argv(args);
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork");
   if (pid_ == 0) {

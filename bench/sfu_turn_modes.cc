@@ -127,9 +127,7 @@ class PerfRecorder {
     for (pid_t p : pids) list += (list.empty() ? "" : ",") + std::to_string(p);
     std::vector<std::string> args{"perf", "record", "-q",   "-g", "-F",
                                   "999",  "-o",     output, "-p", list};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    std::vector<char*> argv = exec_argv(args);
     pid_ = ::fork();
     if (pid_ == 0) {
       ::execvp("perf", argv.data());
