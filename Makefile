@@ -4,7 +4,7 @@
 #   make run        build and run the gateway with conf/turnd.dev.conf (or CONF=FILE) on
 #                   $DATABASE_URL, else the config's database=, else a private PostgreSQL
 #                   cluster in var/postgres, started on demand (make db-stop stops it)
-#   make bench      micro-benchmarks and the relay load against coturn
+#   make bench      micro-benchmarks, the relay load against coturn, the SFU loads
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make install    PREFIX=/usr DESTDIR=...
 # SANITIZE=address,undefined builds into build-san/ with the sanitizers.
@@ -58,6 +58,7 @@ bench: build
 	$(BUILD)/bin/turnd_bench --benchmark_counters_tabular=true
 	bash bench/relay_vs_coturn.sh $(BUILD)/bin/turnd
 	bash bench/sfu_load.sh $(BUILD)/bin/sfu_load $(BUILD)/sfu_load.log
+	bash bench/sfu_turn_load.sh $(BUILD)/bin/sfu_turn_load $(BUILD)/sfu_turn_load.log
 
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DTURND_FUZZ=ON -DTURND_SANITIZE=address,undefined \

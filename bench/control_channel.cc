@@ -1,9 +1,12 @@
 #include "bench/control_channel.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -63,6 +66,39 @@ void enlarge_buffers(int fd) noexcept {
   int size = 4 << 20;
   ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
   ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+std::vector<char*> exec_argv(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+pid_t spawn_server(const std::vector<std::string>& args, int& control_fd) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    throw std::runtime_error("socketpair");
+  }
+  enlarge_buffers(fds[0]);
+  enlarge_buffers(fds[1]);
+  std::vector<std::string> argv_text{"sfu-load-server", "--serve", std::to_string(fds[1])};
+  argv_text.insert(argv_text.end(), args.begin(), args.end());
+  std::vector<char*> argv = exec_argv(argv_text);
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork");
+  if (pid == 0) {
+    ::close(fds[0]);
+    int flags = ::fcntl(fds[1], F_GETFD);  // the server's end survives exec
+    ::fcntl(fds[1], F_SETFD, flags & ~FD_CLOEXEC);
+    ::execv("/proc/self/exe", argv.data());
+    std::perror("exec");
+    std::_Exit(127);
+  }
+  ::close(fds[1]);
+  control_fd = fds[0];
+  return pid;
 }
 
 }  // namespace turnd::sfu::bench

@@ -256,7 +256,7 @@ void SimulatedBrowser::send_check(Pc pc, bool nominate) {
   stun::MessageBuilder b(buffer, stun::Method::kBinding, stun::MessageClass::kRequest, tid);
   std::string username = p.sfu_ufrag + ":" + p.ufrag;
   stun::Username{as_bytes(username)}.add_to(b);
-  stun::Priority{0x6E0001FF}.add_to(b);
+  stun::Priority{options_.ice_priority}.add_to(b);
   stun::IceControlling{0x1122334455667788ull + static_cast<uint64_t>(index_)}.add_to(b);
   if (nominate) stun::UseCandidate{}.add_to(b);
   b.add_message_integrity(mac_, as_bytes(p.sfu_pwd));
@@ -327,6 +327,12 @@ void SimulatedBrowser::on_datagram(Pc pc, MutableBytes d, size_t verify_every) n
           return;
         }
         length = r.length;
+        if (options_.latency != nullptr) {
+          if (size_t at = send_stamp_offset(Bytes(d.data(), length)); at != 0) {
+            options_.latency->record(monotonic_ns() -
+                                     static_cast<int64_t>(load_be64(d.data() + at)));
+          }
+        }
       } else {
         length -= srtp::rtp_overhead(p.in->profile());
       }
@@ -355,6 +361,7 @@ size_t SimulatedBrowser::make_rtp(Media media, MutableBytes buffer) noexcept {
   size_t header = 12 + write_extensions(b + 12, media, timestamp_[i] * 3);
   b[header] = std::byte{0x90};  // VP8 descriptor / Opus TOC: any payload will do
   for (size_t k = header + 1; k < length; ++k) b[k] = std::byte((k * 131 + sequence_[i]) & 0xFF);
+  if (length >= header + 9) store_be64(b + header + 1, static_cast<uint64_t>(monotonic_ns()));
   if (frame_end) timestamp_[i] += media == Media::kAudio ? 960 : 3000;
   auto r = p.out->protect_rtp(buffer, length);
   if (!r.ok()) return 0;

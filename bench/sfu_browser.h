@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/latency_histogram.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
 #include "sfu/dtls/dtls_transport.h"
@@ -41,6 +42,16 @@ struct BrowserOptions {
   // The use_srtp profiles the DTLS client offers. Chromium offers AES-GCM and
   // AES-CM; the SFU, as DTLS server, picks its first choice: AES-GCM.
   std::string srtp_profiles = "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80";
+  // PRIORITY of the ICE checks: Chromium's for a host candidate by default;
+  // kRelayTcpPriority when the browser reaches the SFU through TURN over TCP.
+  uint32_t ice_priority = kHostPriority;
+  // Where subscribers record the one-way delay of each decrypted RTP packet
+  // (publishers always stamp their send time); null: not measured.
+  LatencyHistogram* latency = nullptr;
+
+  static constexpr uint32_t kHostPriority = 0x6E0001FF;
+  // Type preference 1 (relayed over TCP), local preference 0x7E1E, component 1.
+  static constexpr uint32_t kRelayTcpPriority = 0x017E1EFF;
 };
 
 // What a subscriber PeerConnection received, decrypted.
@@ -86,7 +97,8 @@ class SimulatedBrowser {
   const ReceiveCounters& received() const noexcept { return received_; }
 
   // Builds the next packet of `media` (sequence, timestamp and extensions
-  // like Chromium's) into `buffer`, SRTP-protects it; returns its length
+  // like Chromium's, the send time in the payload: bench/latency_histogram.h)
+  // into `buffer`, SRTP-protects it; returns its length
   // (0 when the buffer is too small or there are no keys yet).
   size_t make_rtp(Media media, MutableBytes buffer) noexcept;
   uint32_t ssrc(Media media) const noexcept { return ssrcs_[static_cast<size_t>(media)]; }

@@ -40,6 +40,7 @@
 #include "bench/control_channel.h"
 #include "bench/sfu_load_clients.h"
 #include "bench/sfu_load_server.h"
+#include "bench/udp_pc_transport.h"
 #include "turnd/common/log.h"
 
 namespace turnd::sfu::bench {
@@ -88,47 +89,6 @@ Args parse_args(int argc, char** argv) {
     throw std::invalid_argument("rates, sizes (32..1400 bytes) and times must be positive");
   }
   return a;
-}
-
-// Kernel drops per local UDP port on 127.0.0.1 (the last column of /proc/net/udp).
-uint64_t udp_drops(const std::set<uint16_t>& ports) {
-  std::ifstream in("/proc/net/udp");
-  std::string line;
-  std::getline(in, line);  // header
-  uint64_t drops = 0;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string slot, local, field;
-    f >> slot >> local;
-    auto colon = local.find(':');
-    if (colon == std::string::npos || local.substr(0, colon) != "0100007F") continue;
-    auto port = static_cast<uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
-    if (ports.count(port) == 0) continue;
-    std::string last;
-    while (f >> field) last = field;
-    drops += std::stoull(last);
-  }
-  return drops;
-}
-
-// This binary with --serve on one end of a socketpair.
-pid_t spawn_sfu(int& control_fd) {
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) throw std::runtime_error("socketpair");
-  enlarge_buffers(fds[0]);
-  enlarge_buffers(fds[1]);
-  pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fork");
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string fd = std::to_string(fds[1]);
-    ::execl("/proc/self/exe", "sfu_load", "--serve", fd.c_str(), static_cast<char*>(nullptr));
-    std::perror("exec");
-    std::_Exit(127);
-  }
-  ::close(fds[1]);
-  control_fd = fds[0];
-  return pid;
 }
 
 // NOLINTNEXTLINE(bugprone-exception-escape): json members, made once per room
@@ -197,14 +157,20 @@ Row run_room(int n, const LoadOptions& options) {
   Row row;
   row.n = n;
   int control = -1;
-  pid_t pid = spawn_sfu(control);
+  pid_t pid = spawn_server({}, control);
   try {
     std::optional<json> ready = read_frame(control);
     if (!ready || ready->value("op", "") != "ready") throw std::runtime_error("SFU did not start");
     row.baseline = *ready;
     LoadOptions o = options;
     o.participants = n;
-    LoadRoom room(control, ready->at("port").get<uint16_t>(), o);
+    auto sfu_port = ready->at("port").get<uint16_t>();
+    LoadRoom room(
+        control,
+        [sfu_port](int, Pc, stun::MacContext&) {
+          return std::make_unique<UdpPcTransport>(sfu_port);
+        },
+        o);
     room.setup();
     auto ports = room.ports();
     std::set<uint16_t> clients(ports.begin(), ports.end());

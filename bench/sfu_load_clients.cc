@@ -1,20 +1,15 @@
 #include "bench/sfu_load_clients.h"
 
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "bench/control_channel.h"
 #include "bench/sfu_load_server.h"
-#include "turnd/net/udp.h"
 
 namespace turnd::sfu::bench {
 namespace {
@@ -22,8 +17,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr size_t kBatch = 64;  // datagrams per recvmmsg / sendmmsg
-constexpr size_t kDatagram = 2048;
 constexpr auto kConsentInterval = 5s;  // Chromium's consent refresh
 constexpr auto kDrain = 500ms;         // receiving after the last packet sent
 
@@ -33,86 +26,34 @@ int64_t thread_cpu_ns() {
   return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-// A UDP socket on 127.0.0.1 connected to the SFU's media socket, with a
-// receive buffer as large as the system allows (a subscriber in a room of 16
-// gets 5000+ packets/s).
-net::Fd open_socket(uint16_t sfu_port, uint16_t& local_port) {
-  net::Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  int size = 4 << 20;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-  if (!fd.valid() || ::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    throw std::runtime_error("cannot open a participant socket");
-  }
-  local_port = ntohs(a.sin_port);
-  a.sin_port = htons(sfu_port);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
-    throw std::runtime_error("cannot connect a participant socket");
-  }
-  return fd;
-}
-
-// Datagrams queued on one socket, sent with one sendmmsg.
-struct SendBatch {
-  std::array<std::array<std::byte, kDatagram>, kBatch> buffers;
-  std::array<iovec, kBatch> iov{};
-  std::array<mmsghdr, kBatch> headers{};
-  size_t count = 0;
-
-  MutableBytes next() { return {buffers[count].data(), kDatagram}; }
-  void commit(size_t length) {
-    if (length == 0) return;
-    iov[count] = {buffers[count].data(), length};
-    headers[count] = {};
-    headers[count].msg_hdr.msg_iov = &iov[count];
-    headers[count].msg_hdr.msg_iovlen = 1;
-    ++count;
-  }
-  void flush(int fd) {
-    for (size_t done = 0; done < count;) {
-      int n = ::sendmmsg(fd, headers.data() + done, static_cast<unsigned>(count - done), 0);
-      if (n <= 0) break;  // a full socket buffer: dropped, as a browser's would be
-      done += static_cast<size_t>(n);
-    }
-    count = 0;
-  }
-};
-
-struct ReceiveBatch {
-  std::array<std::array<std::byte, kDatagram>, kBatch> buffers;
-  std::array<iovec, kBatch> iov{};
-  std::array<mmsghdr, kBatch> headers{};
-};
-
 }  // namespace
 
 struct LoadRoom::Member {
   std::unique_ptr<SimulatedBrowser> browser;
-  std::array<net::Fd, 2> sockets;  // by Pc
-  std::array<uint16_t, 2> ports{};
+  std::array<std::unique_ptr<PcTransport>, 2> transports;  // by Pc
   Clock::time_point next_audio, next_video, next_consent;
-  SendBatch out;
 };
 
-LoadRoom::LoadRoom(int control_fd, uint16_t sfu_port, const LoadOptions& options)
+LoadRoom::LoadRoom(int control_fd, const TransportFactory& transports, const LoadOptions& options)
     : control_fd_(control_fd),
       options_(options),
+      latency_(std::make_unique<LatencyHistogram>()),
       audio_interval_(std::chrono::duration_cast<Clock::duration>(1s) / options.audio_pps),
       frame_interval_(std::chrono::duration_cast<Clock::duration>(1s) / options.fps),
       packets_per_frame_(std::max(1, options.video_pps / options.fps)) {
   BrowserOptions browser;
   browser.audio_bytes = options.audio_bytes;
   browser.video_bytes = options.video_bytes;
+  browser.ice_priority = options.ice_priority;
+  browser.latency = latency_.get();
   for (int i = 0; i < options.participants; ++i) {
     auto m = std::make_unique<Member>();
-    for (size_t pc = 0; pc < 2; ++pc) m->sockets[pc] = open_socket(sfu_port, m->ports[pc]);
+    for (Pc pc : {Pc::kPublisher, Pc::kSubscriber}) {
+      m->transports[static_cast<size_t>(pc)] = transports(i, pc, mac_);
+    }
     Member* raw = m.get();
     m->browser = std::make_unique<SimulatedBrowser>(i, srtp_, mac_, browser, [raw](Pc pc, Bytes d) {
-      (void)!::send(raw->sockets[static_cast<size_t>(pc)].get(), d.data(), d.size(), 0);
+      raw->transports[static_cast<size_t>(pc)]->send(d);
     });
     members_.push_back(std::move(m));
   }
@@ -122,7 +63,11 @@ LoadRoom::~LoadRoom() = default;
 
 std::vector<uint16_t> LoadRoom::ports() const {
   std::vector<uint16_t> out;
-  for (const auto& m : members_) out.insert(out.end(), m->ports.begin(), m->ports.end());
+  for (const auto& m : members_) {
+    for (const auto& t : m->transports) {
+      if (t->udp_port() != 0) out.push_back(t->udp_port());
+    }
+  }
   return out;
 }
 
@@ -155,40 +100,23 @@ json LoadRoom::stats() {
   return s;
 }
 
-void LoadRoom::receive(Member& m, Pc pc) {
-  static ReceiveBatch batch;
-  int fd = m.sockets[static_cast<size_t>(pc)].get();
-  for (;;) {
-    for (size_t i = 0; i < kBatch; ++i) {
-      batch.iov[i] = {batch.buffers[i].data(), kDatagram};
-      batch.headers[i] = {};
-      batch.headers[i].msg_hdr.msg_iov = &batch.iov[i];
-      batch.headers[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n = ::recvmmsg(fd, batch.headers.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n <= 0) return;
-    for (int i = 0; i < n; ++i) {
-      m.browser->on_datagram(pc, MutableBytes(batch.buffers[i].data(), batch.headers[i].msg_len),
-                             options_.verify_every);
-    }
-    if (static_cast<size_t>(n) < kBatch) return;
-  }
-}
-
-// Waits for the control channel or a participant socket, at most `max_wait`.
+// Waits for the control channel or a participant's transport, at most
+// `max_wait`.
 void LoadRoom::poll_once(Clock::duration max_wait) {
   std::vector<pollfd> fds;
   fds.push_back({control_fd_, POLLIN, 0});
   for (const auto& m : members_) {
-    for (const auto& s : m->sockets) fds.push_back({s.get(), POLLIN, 0});
+    for (const auto& t : m->transports) fds.push_back({t->fd(), t->events(), 0});
   }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::max(max_wait, {})).count();
   timespec timeout{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
   if (::ppoll(fds.data(), fds.size(), &timeout, nullptr) <= 0) return;
   for (size_t i = 1; i < fds.size(); ++i) {
-    if ((fds[i].revents & POLLIN) != 0) {
-      receive(*members_[(i - 1) / 2], static_cast<Pc>((i - 1) % 2));
-    }
+    if (fds[i].revents == 0) continue;
+    Member& m = *members_[(i - 1) / 2];
+    auto pc = static_cast<Pc>((i - 1) % 2);
+    auto to_browser = [&](MutableBytes d) { m.browser->on_datagram(pc, d, options_.verify_every); };
+    m.transports[static_cast<size_t>(pc)]->on_events(fds[i].revents, Deliver(to_browser));
   }
   if ((fds[0].revents & (POLLIN | POLLHUP)) != 0) on_control();
 }
@@ -197,6 +125,12 @@ bool LoadRoom::settled() const {
   size_t tracks = 2 * (members_.size() - 1);
   return std::all_of(members_.begin(), members_.end(), [&](const auto& m) {
     return m->browser->published() && m->browser->offered_tracks() == tracks;
+  });
+}
+
+bool LoadRoom::transports_ready() const {
+  return std::all_of(members_.begin(), members_.end(), [](const auto& m) {
+    return m->transports[0]->ready() && m->transports[1]->ready();
   });
 }
 
@@ -219,6 +153,11 @@ void LoadRoom::setup() {
     if (Clock::now() > deadline) throw std::runtime_error("signalling did not settle in time");
     poll_once(100ms);
   }
+  while (!transports_ready()) {
+    if (Clock::now() > deadline)
+      throw std::runtime_error("TURN allocations did not complete in time");
+    poll_once(100ms);
+  }
   for (auto& m : members_) {
     m->browser->connect(Pc::kPublisher);
     m->browser->connect(Pc::kSubscriber);
@@ -232,11 +171,8 @@ void LoadRoom::setup() {
 
 void LoadRoom::send_due(Member& m, Clock::time_point now) {
   SimulatedBrowser& b = *m.browser;
-  int fd = m.sockets[0].get();
-  auto add = [&](Media media) {
-    if (m.out.count == kBatch) m.out.flush(fd);
-    m.out.commit(b.make_rtp(media, m.out.next()));
-  };
+  PcTransport& out = *m.transports[static_cast<size_t>(Pc::kPublisher)];
+  auto add = [&](Media media) { out.commit(b.make_rtp(media, out.reserve())); };
   while (m.next_audio <= now) {
     add(Media::kAudio);
     m.next_audio += audio_interval_;
@@ -245,7 +181,7 @@ void LoadRoom::send_due(Member& m, Clock::time_point now) {
     for (int k = 0; k < packets_per_frame_; ++k) add(Media::kVideo);
     m.next_video += frame_interval_;
   }
-  m.out.flush(fd);
+  out.flush();
   if (m.next_consent <= now) {
     b.send_consent(Pc::kPublisher);
     b.send_consent(Pc::kSubscriber);
@@ -269,7 +205,11 @@ void LoadRoom::run(LoadResult& result) {
     members_[i]->next_video = start + frame_interval_ * i / n;
     members_[i]->next_consent = start + kConsentInterval * i / n;
   }
-  std::vector<uint64_t> received_before;
+  latency_->reset();
+  std::vector<uint64_t> received_before, dropped_before;
+  for (auto& m : members_) {
+    for (auto& t : m->transports) dropped_before.push_back(t->dropped());
+  }
   for (auto& m : members_) received_before.push_back(m->browser->received().rtp);
   const int64_t cpu_before = thread_cpu_ns();
   for (auto now = Clock::now(); now < stop; now = Clock::now()) {
@@ -289,6 +229,9 @@ void LoadRoom::run(LoadResult& result) {
     result.expected += published - b.sent(Media::kAudio) - b.sent(Media::kVideo);
     result.received += b.received().rtp - received_before[i];
     result.srtp_errors += b.received().srtp_errors;
+    for (size_t pc = 0; pc < 2; ++pc) {
+      result.send_drops += members_[i]->transports[pc]->dropped() - dropped_before[2 * i + pc];
+    }
   }
 }
 

@@ -30,12 +30,6 @@
 namespace turnd::server {
 namespace {
 
-size_t worker_count(const config::Config& c) {
-  if (c.relay_threads != 0) return c.relay_threads;
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : n;
-}
-
 void log_startup(const SharedState& s, size_t workers) {
   const config::Config& c = s.config;
   LOG_INFO("main", "turnd %s: %zu worker(s)", TURND_VERSION, workers);
@@ -267,6 +261,12 @@ class Supervisor {
 };
 
 }  // namespace
+
+size_t worker_count(const config::Config& c) {
+  if (c.relay_threads != 0) return c.relay_threads;
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : n;
+}
 
 void configure_logging(const config::Config& config) {
   log::configure(config.verbose ? log::Level::kDebug : log::Level::kInfo, config.log_file,

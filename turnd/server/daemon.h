@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT, then stops the workers and returns.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 
 #include "turnd/config/config.h"
@@ -11,6 +12,9 @@ namespace turnd::server {
 // Loads the configuration again the way it was loaded at start (file and
 // command line); throws config::ConfigError. Called on SIGHUP.
 using ConfigLoader = std::function<config::Config()>;
+
+// The number of TURN workers (relay-threads, or one per online CPU).
+size_t worker_count(const config::Config& c);
 
 // Points the process's log at what `config` says (level, file, privacy);
 // at start and on every reload.
