@@ -2,14 +2,15 @@
 //
 //   sfu_load [--participants 2,4,8,16] [--seconds 10] [--audio-pps 50]
 //            [--audio-bytes 100] [--video-pps 300] [--video-bytes 1100]
-//            [--fps 30] [--verify-every 1]
+//            [--fps 30] [--publishers 0] [--verify-every 1]
 //
 // For each room size it starts the SFU's media plane in a process of its own
 // (this binary with --serve, bench/sfu_load_server.h: turnd's libevent loop,
 // UdpListener and DatagramIo around the MediaEndpoint and Conference, on
 // 127.0.0.1), joins that many simulated browsers (bench/sfu_load_clients.h:
 // access code, SDP, ICE, DTLS, SRTP, two sockets each), lets every one of
-// them publish audio and video for --seconds, and prints one row per size:
+// them (or the first --publishers) publish audio and video for --seconds,
+// and prints one row per size:
 //
 //   forwarded packets per second and per CPU-second of the SFU's media
 //   thread (CLOCK_THREAD_CPUTIME_ID; the kernel's loopback work for the
@@ -26,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -72,6 +74,7 @@ Args parse_args(int argc, char** argv) {
       {"--video-pps", [&](const std::string& v) { o.video_pps = std::stoi(v); }},
       {"--video-bytes", [&](const std::string& v) { o.video_bytes = std::stoul(v); }},
       {"--fps", [&](const std::string& v) { o.fps = std::stoi(v); }},
+      {"--publishers", [&](const std::string& v) { o.publishers = std::stoi(v); }},
       {"--verify-every", [&](const std::string& v) { o.verify_every = std::stoul(v); }},
   };
   for (int i = 1; i < argc; i += 2) {
@@ -84,6 +87,7 @@ Args parse_args(int argc, char** argv) {
   for (int n : a.sizes) {
     if (n < 2 || n > 200) throw std::invalid_argument("room sizes are 2..200");
   }
+  if (o.publishers < 0) throw std::invalid_argument("--publishers: 0 (all) or more");
   if (o.seconds <= 0 || o.audio_pps <= 0 || o.video_pps <= 0 || o.fps <= 0 || o.audio_bytes < 32 ||
       o.video_bytes < 32 || o.video_bytes > 1400 || o.verify_every == 0) {
     throw std::invalid_argument("rates, sizes (32..1400 bytes) and times must be positive");
@@ -104,13 +108,19 @@ double d(const json& j, const char* key) {
 }
 
 void print_header() {
-  std::printf("%4s %9s %10s %10s %7s %11s %7s %11s %10s %10s %9s %8s %7s\n", "room", "in pkt/s",
-              "fwd pkt/s", "fwd Mbit/s", "SFU CPU", "fwd/CPU-s", "loss %", "drops s/c",
-              "allocs/fwd", "heap KiB/p", "RSS KiB/p", "pkt/send", "client");
+  std::printf("%4s %4s %9s %10s %10s %7s %11s %10s %7s %11s %10s %10s %9s %8s %7s\n", "room",
+              "pubs", "in pkt/s", "fwd pkt/s", "fwd Mbit/s", "SFU CPU", "fwd/CPU-s", "vid/core",
+              "loss %", "drops s/c", "allocs/fwd", "heap KiB/p", "RSS KiB/p", "pkt/send",
+              "client");
 }
 
-void print_row(const Row& r) {
+// vid/core: video consumers (one video stream forwarded to one subscriber)
+// the room has, divided by the share of a core the media thread used for the
+// whole room (audio included): what one core would carry of this mix.
+void print_row(const Row& r, int publishers) {
   double wall = r.load.media_seconds;  // rates over the sending time; the drain adds ~nothing
+  int pubs = publishers > 0 ? std::min(publishers, r.n) : r.n;
+  double video_consumers = static_cast<double>(pubs) * (r.n - 1);
   double cpu = (d(r.after, "thread_cpu_ns") - d(r.before, "thread_cpu_ns")) / 1e9;
   double fwd = d(r.after, "forwarded_packets") - d(r.before, "forwarded_packets");
   double bytes = d(r.after, "forwarded_bytes") - d(r.before, "forwarded_bytes");
@@ -124,9 +134,11 @@ void print_row(const Row& r) {
   std::snprintf(drops, sizeof(drops), "%llu/%llu", static_cast<unsigned long long>(r.sfu_drops),
                 static_cast<unsigned long long>(r.load.client_drops));
   std::printf(
-      "%4d %9.0f %10.0f %10.1f %6.1f%% %11.0f %7.2f %11s %10.3f %10.0f %9.0f %8.1f %6.1f%%\n", r.n,
-      static_cast<double>(r.load.published) / wall, fwd / wall, bytes * 8 / wall / 1e6,
-      100 * cpu / wall, cpu > 0 ? fwd / cpu : 0.0, loss, drops, fwd > 0 ? allocs / fwd : 0.0,
+      "%4d %4d %9.0f %10.0f %10.1f %6.1f%% %11.0f %10.0f %7.2f %11s %10.3f %10.0f %9.0f %8.1f "
+      "%6.1f%%\n",
+      r.n, pubs, static_cast<double>(r.load.published) / wall, fwd / wall, bytes * 8 / wall / 1e6,
+      100 * cpu / wall, cpu > 0 ? fwd / cpu : 0.0, cpu > 0 ? video_consumers * wall / cpu : 0.0,
+      loss, drops, fwd > 0 ? allocs / fwd : 0.0,
       (d(r.after, "heap_bytes") - d(r.baseline, "heap_bytes")) / 1024 / r.n,
       (d(r.after, "rss_kb") - d(r.baseline, "rss_kb")) / r.n, calls > 0 ? sent / calls : 0.0,
       100 * static_cast<double>(r.load.client_cpu_ns) / 1e9 / wall);
@@ -217,19 +229,22 @@ int run(int argc, char** argv) {
   Args args = parse_args(argc, argv);
   const LoadOptions& o = args.load;
   std::printf(
-      "sfu_load: each participant publishes audio %d pkt/s x %zu B and video %d pkt/s x %zu B "
+      "sfu_load: %s publishes audio %d pkt/s x %zu B and video %d pkt/s x %zu B "
       "(%d fps) for %.0f s; every other participant subscribes; 127.0.0.1\n",
+      o.publishers > 0 ? ("each of the first " + std::to_string(o.publishers)).c_str()
+                       : "each participant",
       o.audio_pps, o.audio_bytes, o.video_pps, o.video_bytes, o.fps, o.seconds);
   print_header();
   std::vector<Row> rows;
   for (int n : args.sizes) {
     rows.push_back(run_room(n, o));
-    print_row(rows.back());
+    print_row(rows.back(), o.publishers);
   }
   print_marginal(rows);
   std::printf(
       "\nSFU CPU: its media thread (CLOCK_THREAD_CPUTIME_ID) / wall time; fwd/CPU-s: forwarded "
-      "packets per CPU-second of it.\ndrops s/c: kernel receive-buffer drops on the SFU's / the "
+      "packets per CPU-second of it.\nvid/core: video consumers (a video stream to one subscriber) in the "
+      "room per core-second of the media thread, audio included.\ndrops s/c: kernel receive-buffer drops on the SFU's / the "
       "participants' sockets. pkt/send: datagrams per send syscall of the SFU.\nheap, RSS: growth "
       "of the SFU "
       "process from before the first join to the end, per participant. client: the load "

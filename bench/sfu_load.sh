@@ -10,7 +10,9 @@
 # process's memory per participant.
 #
 # Environment (defaults in brackets):
-#   SFU_LOAD_SIZES [2,4,8,16]   room sizes, one fresh SFU process each
+#   SFU_LOAD_SIZES [2,10,50]    room sizes, one fresh SFU process each
+#   SFU_LOAD_PUBLISHERS [10]    how many participants of a room send media (the
+#                               first ones; the others only receive); 0: all
 #   SFU_LOAD_SECONDS [10]       media time per room size
 #   SFU_LOAD_ARGS []            more sfu_load options, e.g. "--video-pps 120 --verify-every 8"
 # The whole run is killed after (sizes x (seconds + 40) + 30) seconds.
@@ -24,7 +26,8 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 fi
 BIN="$(realpath "$1")"
 LOG="${2:-sfu_load.log}"
-SIZES="${SFU_LOAD_SIZES:-2,4,8,16}"
+SIZES="${SFU_LOAD_SIZES:-2,10,50}"
+PUBLISHERS="${SFU_LOAD_PUBLISHERS:-10}"
 SECONDS_PER_SIZE="${SFU_LOAD_SECONDS:-10}"
 count=$(tr ',' '\n' <<<"$SIZES" | grep -c .)
 budget=$((count * (${SECONDS_PER_SIZE%.*} + 40) + 30))
@@ -34,7 +37,7 @@ set +e
 {
   echo "# $(date -Is) on $(uname -n): $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   timeout --kill-after=10 "$budget" "$BIN" --participants "$SIZES" \
-    --seconds "$SECONDS_PER_SIZE" ${SFU_LOAD_ARGS:-}
+    --seconds "$SECONDS_PER_SIZE" --publishers "$PUBLISHERS" ${SFU_LOAD_ARGS:-}
 } 2>&1 | tee "$LOG"
 rc=${PIPESTATUS[0]}
 set -e

@@ -212,8 +212,11 @@ void LoadRoom::run(LoadResult& result) {
   }
   for (auto& m : members_) received_before.push_back(m->browser->received().rtp);
   const int64_t cpu_before = thread_cpu_ns();
+  const size_t senders = options_.publishers > 0
+                             ? std::min(members_.size(), static_cast<size_t>(options_.publishers))
+                             : members_.size();
   for (auto now = Clock::now(); now < stop; now = Clock::now()) {
-    for (auto& m : members_) send_due(*m, now);
+    for (size_t i = 0; i < senders; ++i) send_due(*members_[i], now);
     poll_once(std::min(next_due(), stop) - Clock::now());
   }
   result.media_seconds = std::chrono::duration<double>(Clock::now() - start).count();

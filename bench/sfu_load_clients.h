@@ -32,6 +32,9 @@ struct LoadOptions {
   int video_pps = 300;
   size_t video_bytes = 1100;
   int fps = 30;
+  // How many participants (the first ones) send media; the others join with
+  // their tracks, muted, and only receive (a lecture, a large meeting). 0: all.
+  int publishers = 0;
   size_t verify_every = 1;  // decrypt every n-th received RTP packet (1: all)
   double setup_timeout = 60;
   uint32_t ice_priority = BrowserOptions::kHostPriority;  // kRelayTcpPriority behind TURN

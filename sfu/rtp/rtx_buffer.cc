@@ -9,7 +9,8 @@ namespace turnd::sfu::rtp {
 
 RtxBuffer::RtxBuffer(size_t capacity, size_t max_packet_size)
     : slots_(std::bit_ceil(std::clamp<size_t>(capacity, 1, kMaxCapacity))),
-      storage_(slots_.size() * std::min<size_t>(max_packet_size, 0xFFFF)),
+      storage_(std::make_unique_for_overwrite<std::byte[]>(
+          slots_.size() * std::min<size_t>(max_packet_size, 0xFFFF))),
       slot_size_(std::min<size_t>(max_packet_size, 0xFFFF)) {}
 
 bool RtxBuffer::in_window(uint16_t seq) const noexcept {
@@ -29,8 +30,7 @@ bool RtxBuffer::store(uint16_t seq, Bytes packet) noexcept {
   slot.seq = seq;
   slot.length = static_cast<uint16_t>(packet.size());
   slot.used = true;
-  std::copy(packet.begin(), packet.end(),
-            storage_.begin() + static_cast<ptrdiff_t>(index * slot_size_));
+  std::copy(packet.begin(), packet.end(), storage_.get() + index * slot_size_);
   return true;
 }
 
@@ -39,7 +39,7 @@ Bytes RtxBuffer::find(uint16_t seq) const noexcept {
   const size_t index = seq & (slots_.size() - 1);
   const Slot& slot = slots_[index];
   if (!slot.used || slot.seq != seq) return {};
-  return Bytes(storage_.data() + index * slot_size_, slot.length);
+  return Bytes(storage_.get() + index * slot_size_, slot.length);
 }
 
 void RtxBuffer::clear() noexcept {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "turnd/common/bytes.h"
@@ -20,7 +21,9 @@ class RtxBuffer {
 
   // Keeps the packets of the last `capacity` sequence numbers (rounded up to
   // a power of two, between 1 and kMaxCapacity), each at most
-  // `max_packet_size` bytes. Allocates capacity × max_packet_size bytes.
+  // `max_packet_size` bytes. Allocates capacity × max_packet_size bytes,
+  // left untouched (not resident) until packets are stored: a muted track's
+  // history costs address space, not memory.
   explicit RtxBuffer(size_t capacity, size_t max_packet_size = kDefaultMaxPacketSize);
 
   // Stores a copy of `packet` under `seq`. False, and nothing stored, when
@@ -48,7 +51,7 @@ class RtxBuffer {
   bool in_window(uint16_t seq) const noexcept;
 
   std::vector<Slot> slots_;
-  std::vector<std::byte> storage_;
+  std::unique_ptr<std::byte[]> storage_;
   size_t slot_size_ = 0;
   bool have_newest_ = false;
   uint16_t newest_ = 0;
