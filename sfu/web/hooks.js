@@ -62,6 +62,7 @@ export async function hookStats(state) {
         kind: s.kind, mid: s.mid, source: sources.get(s.mid) || null,
         packetsSent: s.packetsSent || 0, bytesSent: s.bytesSent || 0,
         framesEncoded: s.framesEncoded || 0, frameWidth: s.frameWidth, frameHeight: s.frameHeight,
+        targetBitrate: s.targetBitrate || 0,
       });
     });
     out.selectedPairs.publisher = selectedPair(report);

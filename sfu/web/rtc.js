@@ -43,6 +43,7 @@ export function selectedPair(report) {
     remoteAddress: remote.address,
     remotePort: remote.port,
     currentRoundTripTime: pair.currentRoundTripTime,
+    availableOutgoingBitrate: pair.availableOutgoingBitrate,
     bytesSent: pair.bytesSent,
     bytesReceived: pair.bytesReceived,
   };

@@ -151,6 +151,27 @@ try {
   }
   pass('every participant keeps receiving audio and video from every other');
 
+  // Bandwidth feedback: each camera's send rate (bytesSent over 3 s) and the
+  // browser's estimate, some seconds after it started; with --min-video-kbps
+  // every camera must send at least that (the start bitrate is ~300 kbit/s).
+  {
+    const camera = (s) => s.outbound.filter((x) => x.kind === 'video' && x.source !== 'screen')
+      .reduce((a, x) => a + x.bytesSent, 0);
+    const before = [];
+    for (let i = 0; i < count; i++) before.push({ s: await sample(pages[i]), t: Date.now() });
+    await new Promise((r) => setTimeout(r, 3000));
+    const rates = [];
+    for (let i = 0; i < count; i++) {
+      const s = await sample(pages[i]);
+      const kbps = (camera(s) - camera(before[i].s)) * 8 / (Date.now() - before[i].t);
+      const estimate = s.selectedPairs.publisher && s.selectedPairs.publisher.availableOutgoingBitrate;
+      rates.push(`${Math.round(kbps)} kbit/s (estimate ${estimate ? Math.round(estimate / 1000) : '?'})`);
+      const min = Number(args['min-video-kbps'] || 0);
+      if (kbps < min) fail(`participant ${i}'s camera sends ${Math.round(kbps)} kbit/s, at least ${min} expected (estimate ${estimate})`);
+    }
+    pass(`cameras send ${rates.join(', ')}`);
+  }
+
   if (relay) {
     for (let i = 0; i < count; i++) {
       const s = await sample(pages[i]);
