@@ -27,6 +27,7 @@
 #include "sfu/conference/protocol.h"
 #include "sfu/conference/room_directory.h"
 #include "sfu/router/media_endpoint.h"
+#include "sfu/rtp/rtp_packet.h"
 #include "sfu/transport/webrtc_transport.h"
 #include "turnd/common/address.h"
 #include "turnd/common/clock.h"
@@ -85,6 +86,7 @@ struct ConferenceCounters {
   uint64_t joins = 0, refused_joins = 0, leaves = 0;
   uint64_t forwarded_packets = 0, forwarded_bytes = 0;
   uint64_t nacks = 0, retransmitted = 0, plis = 0;
+  uint64_t transport_feedback = 0, receiver_reports = 0, rembs = 0;
 };
 
 class Conference final : public transport::TransportListener {
@@ -141,6 +143,12 @@ class Conference final : public transport::TransportListener {
   void request_keyframe(Producer& producer, bool now_anyway) noexcept;
   void on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcept;
   void on_publisher_rtcp(Participant& p, MutableBytes packet) noexcept;
+  // feedback.cc: what the SFU tells publishers about their uplink.
+  void record_arrival(Participant& p, const rtp::RtpPacketView& packet,
+                      int64_t arrival_us) noexcept;
+  void send_feedback(Participant& p, SteadyTime now) noexcept;
+  void send_transport_feedback(Participant& p) noexcept;
+  void send_receiver_report(Participant& p, SteadyTime now) noexcept;
   void send_remb(Participant& p) noexcept;
 
   ConferenceDeps deps_;

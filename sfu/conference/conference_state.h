@@ -4,6 +4,8 @@
 
 #include "sfu/conference/conference.h"
 #include "sfu/conference/negotiation.h"
+#include "sfu/rtp/receive_stats.h"
+#include "sfu/rtp/transport_feedback.h"
 
 namespace turnd::sfu::conference {
 
@@ -17,6 +19,7 @@ struct Conference::Producer {
   uint64_t packets = 0;
   uint64_t bytes = 0;
   std::unique_ptr<RtpHistory> history;    // recent packets, for NACKs (video only)
+  rtp::ReceiveStats stats{90000};         // for our receiver reports to the publisher
   std::vector<Participant*> subscribers;  // who receives it (sync_consumers keeps it)
 };
 
@@ -58,6 +61,10 @@ struct Conference::Participant {
   bool offer_again = false;                // something changed while waiting
   std::optional<SteadyTime> broken_since;  // a transport failed
   SteadyTime last_remb{};
+  SteadyTime last_report{};
+  // Transport-wide feedback on the publisher's transport (feedback.cc).
+  uint8_t transport_cc_id = 0;
+  std::unique_ptr<rtp::TransportFeedback> arrivals;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
 };

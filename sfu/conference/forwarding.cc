@@ -3,11 +3,12 @@
 // subscriber offers carry the producer's SSRC and payload type), RTCP
 // feedback the other way: PLI/FIR to the publisher (at most one per second,
 // and at once when a subscriber connects), NACKs answered from the
-// producer's history, the publisher's sender reports to the subscribers,
-// and REMB to publishers so their bitrate ramps up.
+// producer's history, the publisher's sender reports to the subscribers.
+// Bandwidth feedback and receiver reports to publishers: feedback.cc.
 #include "sfu/conference/conference_state.h"
 #include "sfu/rtp/rtcp.h"
 #include "sfu/rtp/rtcp_feedback.h"
+#include "sfu/rtp/rtcp_reports.h"
 #include "sfu/rtp/rtp_packet.h"
 #include "turnd/common/log.h"
 
@@ -16,7 +17,6 @@ namespace {
 
 constexpr uint32_t kSfuSsrc = 1;  // the sender SSRC of the SFU's own RTCP
 constexpr auto kKeyframeInterval = std::chrono::milliseconds(1000);
-constexpr auto kRembInterval = std::chrono::milliseconds(1000);
 
 Conference::Participant* owner(transport::WebRtcTransport& t) {
   return static_cast<Conference::Participant*>(t.user);
@@ -29,9 +29,14 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
   if (p == nullptr || &t != p->publisher.get()) return;  // subscribers send no media
   rtp::RtpPacketView view;
   if (rtp::RtpPacketView::parse(packet, view) != rtp::RtpError::kOk) return;
+  const int64_t arrival_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 deps_.clock.now().time_since_epoch())
+                                 .count();
+  record_arrival(*p, view, arrival_us);  // every packet, RTX and bandwidth probes too
   for (auto& producer : p->producers) {
     if (producer->media.ssrc == view.ssrc()) {
       p->bytes_in += packet.size();
+      producer->stats.on_packet(view.sequence_number(), view.timestamp(), arrival_us);
       forward_rtp(*producer, packet, view.sequence_number());
       return;
     }
@@ -103,10 +108,15 @@ void Conference::on_publisher_rtcp(Participant& p, MutableBytes packet) noexcept
   rtp::RtcpCompound compound;
   if (rtp::RtcpCompound::parse(packet, compound) != rtp::RtcpError::kOk) return;
   for (const rtp::RtcpPacketView& rtcp : compound) {
-    if (rtcp.type() != rtp::kRtcpSenderReport || rtcp.body().size() < 4) continue;
-    uint32_t ssrc = load_be32(rtcp.body().data());
+    rtp::SenderReportView sr;
+    if (rtp::SenderReportView::parse(rtcp, sr) != rtp::RtcpError::kOk) continue;
     for (auto& producer : p.producers) {
-      if (producer->media.ssrc != ssrc) continue;
+      if (producer->media.ssrc != sr.sender_ssrc()) continue;
+      producer->stats.on_sender_report(
+          sr.sender_info().ntp_timestamp,
+          std::chrono::duration_cast<std::chrono::microseconds>(
+              deps_.clock.now().time_since_epoch())
+              .count());
       for (Participant* subscriber : producer->subscribers) {
         if (subscriber->subscriber) subscriber->subscriber->forward_rtcp(rtcp.data());
       }
@@ -123,23 +133,6 @@ void Conference::request_keyframe(Producer& producer, bool now_anyway) noexcept 
   producer.last_keyframe_request = now;
   size_t n = rtp::build_pli(scratch_, kSfuSsrc, producer.media.ssrc);
   if (n != 0 && producer.owner->publisher->send_rtcp(scratch_, n)) counters_.plis++;
-}
-
-// REMB: the SFU forwards without transcoding, so it lets each publisher send
-// up to remb_bitrate per video track.
-void Conference::send_remb(Participant& p) noexcept {
-  if (!p.publisher) return;
-  std::array<uint32_t, kMaxTracks> ssrcs{};
-  size_t count = 0;
-  for (auto& producer : p.producers) {
-    if (producer->track.kind == MediaKind::kVideo && count < ssrcs.size()) {
-      ssrcs[count++] = producer->media.ssrc;
-    }
-  }
-  if (count == 0) return;
-  size_t n = rtp::build_remb(scratch_, kSfuSsrc, options_.remb_bitrate * count,
-                             std::span<const uint32_t>(ssrcs.data(), count));
-  if (n != 0) p.publisher->send_rtcp(scratch_, n);
 }
 
 void Conference::on_state(transport::WebRtcTransport& t, transport::TransportState state) noexcept {
@@ -169,9 +162,8 @@ void Conference::on_timer() {
       }
       if (p->broken_since && now - *p->broken_since >= options_.broken_transport_timeout) {
         broken.push_back(p.get());
-      } else if (now - p->last_remb >= kRembInterval) {
-        p->last_remb = now;
-        send_remb(*p);
+      } else {
+        send_feedback(*p, now);
       }
     }
   }

@@ -81,12 +81,6 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
   sdp::SessionDescription answer = std::get<sdp::SessionDescription>(std::move(built));
   PublishPlan plan;
   for (sdp::MediaDescription& m : answer.media) {
-    // REMB, not transport-wide congestion control (see the header).
-    std::erase_if(m.extmaps, [](const sdp::Extmap& e) { return e.uri == kTransportCcUri; });
-    for (sdp::Codec& c : m.codecs) {
-      std::erase_if(c.feedback,
-                    [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
-    }
     if (m.rejected() || !sdp::receives(m.direction)) continue;
     const sdp::MediaDescription* offered = offer.find_media(m.mid);
     if (offered == nullptr) continue;
@@ -98,6 +92,11 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
     if (t.cname.empty()) t.cname = "turnd";
     t.codecs = m.codecs;
     t.extmaps = m.extmaps;
+    for (const sdp::Extmap& e : m.extmaps) {
+      if (e.uri == kTransportCcUri && e.id > 0 && e.id < 256) {
+        t.transport_cc_id = static_cast<uint8_t>(e.id);
+      }
+    }
     plan.tracks.push_back(std::move(t));
   }
   auto remote = sdp::remote_transport(offer);
@@ -117,6 +116,10 @@ sdp::SessionDescription subscriber_offer(const std::vector<OfferedLine>& lines,
     t.mid = line.mid;
     t.kind = line.track.kind == MediaKind::kAudio ? "audio" : "video";
     t.codecs = line.track.codecs;
+    for (sdp::Codec& c : t.codecs) {  // see the header: REMB only on this leg
+      std::erase_if(c.feedback,
+                    [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
+    }
     for (const sdp::Extmap& e : line.track.extmaps) {
       if (forwarded_to_subscribers(e)) t.extmaps.push_back(e);
     }

@@ -3,10 +3,14 @@
 // subscriber gets an offer with one send-only m-line per track it receives,
 // and its answer gives the transport's remote ICE ufrag and DTLS fingerprint.
 //
-// Two choices keep forwarding free of rewriting and of state we do not have:
-// - the answer to a publisher drops transport-cc (feedback and header
-//   extension): the SFU does not send transport-wide feedback, it sends REMB,
-//   which Chrome then uses as its estimate;
+// Bandwidth feedback is per leg:
+// - the answer to a publisher keeps transport-cc (feedback and header
+//   extension) and goog-remb: the SFU reports every packet's arrival
+//   (transport-wide feedback), the browser's estimator sets its bitrate, and
+//   REMB caps it by what the subscribers can take;
+// - subscriber offers do not carry transport-cc (the forwarded packets hold
+//   the publisher's transport-wide numbers, meaningless on this transport).
+// And forwarding stays free of rewriting:
 // - subscriber offers repeat the publisher's SSRCs, payload types and
 //   extension IDs, but not sdes:mid / rtp-stream-id (the forwarded packets
 //   carry the publisher's mid, which names another m-line here: the browser
@@ -38,6 +42,7 @@ struct PublishedTrack {
   std::string cname;
   std::vector<sdp::Codec> codecs;    // as answered
   std::vector<sdp::Extmap> extmaps;  // as answered
+  uint8_t transport_cc_id = 0;       // the transport-wide sequence number's extension, 0: none
 };
 
 // The remote side of a transport, from either SDP.

@@ -67,7 +67,18 @@ void Conference::publish(Participant& p, const PublishRequest& r) {
     if (track.kind == MediaKind::kVideo) {
       producer->history = std::make_unique<RtpHistory>(kVideoHistory);
     }
+    producer->stats =
+        rtp::ReceiveStats(track.codecs.empty() ? 90000 : track.codecs.front().clock_rate);
     next.push_back(std::move(producer));
+  }
+  // Transport-wide feedback when the browser numbers its packets (BUNDLE:
+  // one extension ID for the whole transport).
+  p.transport_cc_id = 0;
+  for (const PublishedTrack& track : plan.tracks) {
+    if (track.transport_cc_id != 0) p.transport_cc_id = track.transport_cc_id;
+  }
+  if (p.transport_cc_id != 0 && !p.arrivals) {
+    p.arrivals = std::make_unique<rtp::TransportFeedback>();
   }
   for (auto& gone : p.producers) {
     if (!gone) continue;

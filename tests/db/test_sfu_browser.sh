@@ -51,7 +51,7 @@ browser() {  # browser NAME ARGS...: runs conference.mjs, its output in E2E_TMP/
   [ "$rc" = 0 ] || fail "$name: the browsers' checks failed (exit $rc)"
 }
 
-browser direct --participants 3 --wrong-code --screen --rejoin 2
+browser direct --participants 3 --wrong-code --screen --rejoin 2 --min-estimate-kbps 700
 pass "three Chromium participants see and hear each other over UDP to the SFU"
 
 # A room made while turnd runs is there at once (NOTIFY rooms -> the rooms cache).
@@ -77,11 +77,14 @@ pass "TURN over TCP into the SFU took the in-process path ($to_sfu packets in, $
 forwarded=$(metric turnd_sfu_forwarded_packets_total)
 [ "${forwarded:-0}" -gt 1000 ] || fail "turnd_sfu_forwarded_packets_total=$forwarded"
 [ "$(metric turnd_sfu_refused_joins_total)" -ge 1 ] || fail "the wrong code is not counted"
+for counter in transport_feedback receiver_reports rembs; do
+  [ "$(metric "turnd_sfu_${counter}_total")" -ge 1 ] || fail "the SFU sent no $counter to publishers"
+done
 [ "$(metric turnd_sfu_plis_total)" -ge 1 ] || fail "no keyframe was requested"
 health=$(python3 -c 'import sys, urllib.request; r = urllib.request.urlopen(sys.argv[1], timeout=3); print(r.status, r.read().decode().strip())' \
   "http://127.0.0.1:$METRICS_PORT/healthz")
 [ "$health" = "200 ok" ] || fail "/healthz with the SFU running: $health"
-pass "the SFU's metrics moved: $forwarded packets forwarded; /healthz is 200"
+pass "the SFU's metrics moved: $forwarded packets forwarded, $(metric turnd_sfu_transport_feedback_total) transport-wide feedback packets, $(metric turnd_sfu_receiver_reports_total) receiver reports; /healthz is 200"
 
 psql_value() { psql --no-psqlrc -At "$URL" -c "$1"; }
 # 3 + 2 returns in the first room, 2 + 3 returns in the second.

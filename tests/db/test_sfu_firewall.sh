@@ -36,6 +36,9 @@
 # offered no TURN server (?turn=none): its media must go over the TCP
 # candidate the SFU announces (RFC 6544, RFC 4571 framing).
 #
+# Run 1 also shapes the home network's uplink to 600 kbit/s: the home
+# browsers' bandwidth estimates (GCC on turnd's transport-wide feedback) must
+# come down to it.
 # Asserted in each run:
 #   - conference.mjs: all three join and see each other; everyone decodes the
 #     others' audio and video, growing (so participant 1 receives both others
@@ -231,7 +234,12 @@ stun_binding "$NETNS_HOME" || fail "no STUN answer over UDP from the home networ
 stun_binding "$NETNS_CLIENT" && fail "a STUN Binding over UDP passed the firewall"
 pass "STUN over UDP: answered from the home network, silence behind the firewall"
 netns_reset_counters  # what follows counts the browser's packets only
-conference firewall-tcp --expect-pair 1:relay/tcp,2:host/udp,3:host/udp
+# The home network's uplink is a slow one: the home browsers' estimates must
+# follow it down (transport-wide feedback from the SFU); unshaped they reach
+# 1-2 Mbit/s on these links.
+netns_shape "$NETNS_HOME" 600kbit
+conference firewall-tcp --expect-pair 1:relay/tcp,2:host/udp,3:host/udp --max-estimate 2:800,3:800
+netns_shape "$NETNS_HOME" off
 check_run firewall-tcp tcp home-udp
 note "run 1 took $((SECONDS - begin)) s"
 

@@ -184,6 +184,13 @@ std::string render_sfu(const SfuGauges& g) {
       get(g.retransmitted));
   one("turnd_sfu_plis_total", "counter", "Keyframe requests (PLI) sent to publishers.",
       get(g.plis));
+  one("turnd_sfu_transport_feedback_total", "counter",
+      "Transport-wide congestion control feedback packets sent to publishers.",
+      get(g.transport_feedback));
+  one("turnd_sfu_receiver_reports_total", "counter", "RTCP receiver reports sent to publishers.",
+      get(g.receiver_reports));
+  one("turnd_sfu_rembs_total", "counter", "REMB bitrate ceilings sent to publishers.",
+      get(g.rembs));
   return out;
 }
 

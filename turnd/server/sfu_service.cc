@@ -222,6 +222,9 @@ void SfuService::publish_gauges() {
   gauges_.retransmitted.store(c.retransmitted, std::memory_order_relaxed);
   gauges_.joins.store(c.joins, std::memory_order_relaxed);
   gauges_.refused_joins.store(c.refused_joins, std::memory_order_relaxed);
+  gauges_.transport_feedback.store(c.transport_feedback, std::memory_order_relaxed);
+  gauges_.receiver_reports.store(c.receiver_reports, std::memory_order_relaxed);
+  gauges_.rembs.store(c.rembs, std::memory_order_relaxed);
 }
 
 }  // namespace turnd::server

@@ -37,7 +37,8 @@ namespace turnd::server {
 // Read by /metrics: relaxed snapshots the media thread writes every 50 ms.
 struct SfuGauges {
   std::atomic<uint64_t> rooms{0}, participants{0}, forwarded_packets{0}, forwarded_bytes{0},
-      nacks{0}, retransmitted{0}, plis{0}, joins{0}, refused_joins{0};
+      nacks{0}, retransmitted{0}, plis{0}, joins{0}, refused_joins{0}, transport_feedback{0},
+      receiver_reports{0}, rembs{0};
 };
 
 // Why the SFU cannot run with `c`, or empty when it can.

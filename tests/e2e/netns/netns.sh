@@ -27,6 +27,8 @@
 #                            the previous set; counters are reset)
 #   netns_counter NAME       packets of an nft counter in the router
 #   netns_reset_counters     set the router's counters to zero
+#   netns_shape NS RATE      limit what namespace NS sends (tc tbf on its eth0,
+#                            e.g. 600kbit); netns_shape NS off removes it
 #   netns_down               stop what still runs in them and delete them
 #   netns_remove_stale       delete namespaces of runs that were killed
 # Needs root, iproute2 and nftables.
@@ -149,4 +151,14 @@ netns_down() {
   local ns
   for ns in "${NETNS_CREATED[@]}"; do netns_delete "$ns"; done
   NETNS_CREATED=()
+}
+
+# netns_shape NS RATE|off: a token bucket on the namespace's uplink (eth0),
+# as a slow access link would be: bursts of one packet, a queue of at most
+# 100 ms (a larger bucket would let short bandwidth probes through at full speed).
+netns_shape() {
+  local ns=$1 rate=$2
+  ip netns exec "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
+  [ "$rate" = off ] && return 0
+  ip netns exec "$ns" tc qdisc add dev eth0 root tbf rate "$rate" burst 2kb latency 100ms
 }

@@ -152,8 +152,35 @@ try {
   pass('every participant keeps receiving audio and video from every other');
 
   // Bandwidth feedback: each camera's send rate (bytesSent over 3 s) and the
-  // browser's estimate, some seconds after it started; with --min-video-kbps
-  // every camera must send at least that (the start bitrate is ~300 kbit/s).
+  // browser's estimate of its uplink (the publisher's availableOutgoingBitrate:
+  // Chromium's GCC fed by turnd's transport-wide feedback). --min-estimate-kbps
+  // K: every estimate reaches K (the start is 300 kbit/s); --max-estimate
+  // N:K,...: participant N's comes down to K or less (its uplink is shaped).
+  const estimateOf = async (i) => {
+    const pair = (await sample(pages[i])).selectedPairs.publisher;
+    return pair && pair.availableOutgoingBitrate ? pair.availableOutgoingBitrate / 1000 : null;
+  };
+  const minEstimate = Number(args['min-estimate-kbps'] || 0);
+  if (minEstimate > 0) {
+    const seen = [];
+    for (let i = 0; i < count; i++) {
+      seen.push(await waitFor(`participant ${i}'s uplink estimate reaches ${minEstimate} kbit/s`, async () => {
+        const e = await estimateOf(i);
+        return e !== null && e >= minEstimate ? Math.round(e) : null;
+      }, 20000));
+    }
+    pass(`every uplink estimate ramped up past ${minEstimate} kbit/s: ${seen.join(', ')} kbit/s`);
+  }
+  const maxEstimates = (args['max-estimate'] && args['max-estimate'] !== true ? args['max-estimate'].split(',') : [])
+    .map((e) => e.split(':').map(Number));
+  for (const [n, max] of maxEstimates) {
+    const e = await waitFor(`participant ${n}'s uplink estimate comes down to ${max} kbit/s`, async () => {
+      const v = await estimateOf(n - 1);
+      if (v !== null && v <= max) return Math.round(v);
+      throw new Error(`estimate ${v} kbit/s`);
+    }, 25000);
+    pass(`participant ${n}'s uplink estimate follows its shaped link: ${e} kbit/s (at most ${max})`);
+  }
   {
     const camera = (s) => s.outbound.filter((x) => x.kind === 'video' && x.source !== 'screen')
       .reduce((a, x) => a + x.bytesSent, 0);

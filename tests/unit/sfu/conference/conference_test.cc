@@ -204,7 +204,9 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   EXPECT_NE(a.find(certificate_.fingerprint_sha256()), std::string::npos);
   EXPECT_NE(a.find("a=candidate:1 1 udp"), std::string::npos);
   EXPECT_NE(a.find("192.0.2.1 7882 typ host"), std::string::npos);
-  EXPECT_EQ(a.find("transport-cc"), std::string::npos);  // REMB instead
+  // Publishers: transport-wide feedback (and REMB as a ceiling).
+  EXPECT_NE(a.find("a=rtcp-fb:96 transport-cc"), std::string::npos);
+  EXPECT_NE(a.find("transport-wide-cc-extensions-01"), std::string::npos);
   EXPECT_NE(a.find("goog-remb"), std::string::npos);
   EXPECT_NE(a.find("m=application 0"), std::string::npos);  // no data channels
 
@@ -218,6 +220,9 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   EXPECT_NE(o.find("a=ssrc-group:FID 3317470392 4007184243"), std::string::npos);
   EXPECT_NE(o.find("a=sendonly"), std::string::npos);
   EXPECT_EQ(o.find("sdes:mid"), std::string::npos);  // forwarded packets carry Alice's mids
+  // Subscribers: Alice's transport-wide numbers mean nothing on Bob's transport.
+  EXPECT_EQ(o.find("transport-cc"), std::string::npos);
+  EXPECT_EQ(o.find("transport-wide-cc"), std::string::npos);
   EXPECT_TRUE(signal_.of(1, "offer").empty());       // nobody else publishes yet
 
   // Bob answers; a bad answer is refused with a reason.
