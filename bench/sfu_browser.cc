@@ -112,14 +112,16 @@ Kind classify(Bytes d) noexcept {  // RFC 7983
   return Kind::kOther;
 }
 
-// RFC 8285 one-byte header extensions, padded to 8 bytes: audio carries
+// RFC 8285 one-byte header extensions, padded to 12 bytes: audio carries
 // ssrc-audio-level (id 1) and abs-send-time (id 2), video abs-send-time and
-// video-orientation (id 13), with the IDs of the offer above.
-size_t write_extensions(std::byte* p, Media media, uint32_t abs_send_time) noexcept {
+// video-orientation (id 13), both the transport-wide sequence number (id 3),
+// with the IDs of the offer above: what Chromium sends.
+size_t write_extensions(std::byte* p, Media media, uint32_t abs_send_time,
+                        uint16_t transport_seq) noexcept {
   store_be16(p, 0xBEDE);
-  store_be16(p + 2, 2);  // two 32-bit words
+  store_be16(p + 2, 3);  // three 32-bit words
   std::byte* e = p + 4;
-  std::fill(e, e + 8, std::byte{0});
+  std::fill(e, e + 12, std::byte{0});
   size_t i = 0;
   if (media == Media::kAudio) {
     e[i++] = std::byte{0x10};       // id 1, 1 byte
@@ -129,11 +131,14 @@ size_t write_extensions(std::byte* p, Media media, uint32_t abs_send_time) noexc
   e[i++] = std::byte(abs_send_time >> 16);
   e[i++] = std::byte(abs_send_time >> 8);
   e[i++] = std::byte(abs_send_time);
+  e[i++] = std::byte{0x31};  // id 3, 2 bytes
+  e[i++] = std::byte(transport_seq >> 8);
+  e[i++] = std::byte(transport_seq);
   if (media == Media::kVideo) {
     e[i++] = std::byte{0xD0};  // id 13, 1 byte
     e[i++] = std::byte{0};
   }
-  return 12;
+  return 16;
 }
 
 }  // namespace
@@ -350,7 +355,7 @@ size_t SimulatedBrowser::make_rtp(Media media, MutableBytes buffer) noexcept {
   PeerConnection& p = pcs_[index(Pc::kPublisher)];
   size_t i = static_cast<size_t>(media);
   size_t length = media == Media::kAudio ? options_.audio_bytes : options_.video_bytes;
-  if (!p.out || length < 24 + 4 || buffer.size() < length + 16) return 0;
+  if (!p.out || length < 28 + 4 || buffer.size() < length + 16) return 0;
   std::byte* b = buffer.data();
   bool frame_end = media == Media::kAudio || (sequence_[i] % 10) == 9;  // 10 packets a frame
   b[0] = std::byte{0x90};                                               // V=2, X=1
@@ -358,7 +363,7 @@ size_t SimulatedBrowser::make_rtp(Media media, MutableBytes buffer) noexcept {
   store_be16(b + 2, sequence_[i]++);
   store_be32(b + 4, timestamp_[i]);
   store_be32(b + 8, ssrcs_[i]);
-  size_t header = 12 + write_extensions(b + 12, media, timestamp_[i] * 3);
+  size_t header = 12 + write_extensions(b + 12, media, timestamp_[i] * 3, transport_seq_++);
   b[header] = std::byte{0x90};  // VP8 descriptor / Opus TOC: any payload will do
   for (size_t k = header + 1; k < length; ++k) b[k] = std::byte((k * 131 + sequence_[i]) & 0xFF);
   if (length >= header + 9) store_be64(b + header + 1, static_cast<uint64_t>(monotonic_ns()));

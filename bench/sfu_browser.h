@@ -133,6 +133,7 @@ class SimulatedBrowser {
   std::array<PeerConnection, 2> pcs_;
   std::array<uint32_t, 2> ssrcs_{};
   std::array<uint16_t, 2> sequence_{};
+  uint16_t transport_seq_ = 0;  // transport-wide, across both media
   std::array<uint32_t, 2> timestamp_{};
   std::array<uint64_t, 2> sent_{};
   size_t offered_tracks_ = 0;
