@@ -13,7 +13,7 @@
 // hold the publisher at its current rate and stop the ramp-up (measured with
 // Chromium: 150 kbit/s). Adapting to one slow subscriber without slowing the
 // others needs simulcast or SVC layers (not built).
-#include <algorithm>
+#include <array>
 #include <chrono>
 
 #include "sfu/conference/conference_state.h"
