@@ -9,6 +9,11 @@
 
 namespace turnd::sfu::conference {
 
+// A steady time in microseconds, as RTP statistics and feedback count it.
+inline int64_t microseconds_of(SteadyTime t) noexcept {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
 // A track a participant publishes.
 struct Conference::Producer {
   Participant* owner = nullptr;

@@ -28,10 +28,6 @@ constexpr uint32_t kSfuSsrc = 1;  // the sender SSRC of the SFU's own RTCP
 constexpr auto kReportInterval = std::chrono::milliseconds(1000);
 constexpr auto kRembInterval = std::chrono::milliseconds(1000);
 
-int64_t microseconds(SteadyTime t) noexcept {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
-
 }  // namespace
 
 void Conference::record_arrival(Participant& p, const rtp::RtpPacketView& packet,
@@ -70,7 +66,7 @@ void Conference::send_receiver_report(Participant& p, SteadyTime now) noexcept {
   size_t count = 0;
   for (auto& producer : p.producers) {
     if (!producer->stats.valid() || count == blocks.size()) continue;
-    blocks[count++] = producer->stats.report_block(producer->media.ssrc, microseconds(now));
+    blocks[count++] = producer->stats.report_block(producer->media.ssrc, microseconds_of(now));
   }
   if (count == 0) return;
   size_t n = rtp::build_receiver_report(scratch_, kSfuSsrc,

@@ -29,9 +29,7 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
   if (p == nullptr || &t != p->publisher.get()) return;  // subscribers send no media
   rtp::RtpPacketView view;
   if (rtp::RtpPacketView::parse(packet, view) != rtp::RtpError::kOk) return;
-  const int64_t arrival_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                                 deps_.clock.now().time_since_epoch())
-                                 .count();
+  const int64_t arrival_us = microseconds_of(deps_.clock.now());
   record_arrival(*p, view, arrival_us);  // every packet, RTX and bandwidth probes too
   for (auto& producer : p->producers) {
     if (producer->media.ssrc == view.ssrc()) {
@@ -112,11 +110,8 @@ void Conference::on_publisher_rtcp(Participant& p, MutableBytes packet) noexcept
     if (rtp::SenderReportView::parse(rtcp, sr) != rtp::RtcpError::kOk) continue;
     for (auto& producer : p.producers) {
       if (producer->media.ssrc != sr.sender_ssrc()) continue;
-      producer->stats.on_sender_report(
-          sr.sender_info().ntp_timestamp,
-          std::chrono::duration_cast<std::chrono::microseconds>(
-              deps_.clock.now().time_since_epoch())
-              .count());
+      producer->stats.on_sender_report(sr.sender_info().ntp_timestamp,
+                                       microseconds_of(deps_.clock.now()));
       for (Participant* subscriber : producer->subscribers) {
         if (subscriber->subscriber) subscriber->subscriber->forward_rtcp(rtcp.data());
       }
