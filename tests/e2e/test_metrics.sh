@@ -36,7 +36,10 @@ sent=$(metric turn_total_traffic_peer_sentp)
 [ "${sent:-0}" -ge 200 ] || fail "turn_total_traffic_peer_sentp=$sent after 200 relayed messages"
 created=$(metric 'turnd_allocations_created_total{transport="UDP"}')
 [ "${created:-0}" -ge 2 ] || fail "allocations created=$created"
-http_get "http://127.0.0.1:$METRICS_PORT/metrics" | grep -q '^# TYPE turn_total_allocations gauge' ||
+# Read it whole first: grep -q stops at the first match and would break the
+# writer's pipe (a failed pipeline under pipefail).
+metrics=$(http_get "http://127.0.0.1:$METRICS_PORT/metrics")
+grep -q '^# TYPE turn_total_allocations gauge' <<<"$metrics" ||
   fail "no TYPE line for turn_total_allocations"
 pass "healthz 200, metrics move with traffic (peer_sentp $before -> $sent), 404 elsewhere"
 
