@@ -18,12 +18,24 @@ void* __libc_memalign(size_t alignment, size_t size);
 }
 // NOLINTEND(bugprone-reserved-identifier,readability-identifier-naming)
 
+// Sanitizer builds bring their own allocator: nothing is counted there.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TURND_SANITIZED_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define TURND_SANITIZED_ALLOCATOR 1
+#endif
+#endif
+
 namespace {
 // In the executable: local-exec TLS, no allocation on first use.
 thread_local bool t_counting = false;
-thread_local bool t_tracing = false;  // inside a trace: do not trace again
 thread_local uint64_t t_allocations = 0;
 int g_trace_left = 0;  // TURND_BENCH_ALLOC_TRACE=N: backtraces of the first N
+
+#ifndef TURND_SANITIZED_ALLOCATOR
+thread_local bool t_tracing = false;  // inside a trace: do not trace again
 
 // Where an unexpected allocation comes from (symbols of exported functions
 // only; pipe through c++filt). Diagnostics: the trace itself may allocate.
@@ -44,17 +56,8 @@ inline void note() noexcept {
     trace();
   }
 }
+#endif
 }  // namespace
-
-// Sanitizer builds bring their own allocator: nothing is counted there.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TURND_SANITIZED_ALLOCATOR 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define TURND_SANITIZED_ALLOCATOR 1
-#endif
-#endif
 
 #ifndef TURND_SANITIZED_ALLOCATOR
 extern "C" {

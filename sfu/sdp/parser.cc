@@ -284,6 +284,7 @@ bool Parser::shared_attribute(std::string_view name, std::optional<std::string_v
 bool Parser::session_attribute(std::string_view name, std::optional<std::string_view> value) {
   if (name == "group") {
     const auto t = text::split(need(value, name));
+    if (t.empty()) fail("a=group needs: semantics [mid...]");
     Group g{std::string(t[0]), {}};
     for (size_t i = 1; i < t.size(); ++i) g.mids.emplace_back(t[i]);
     if (g.semantics == "BUNDLE" && group_line_ == 0) group_line_ = line_;

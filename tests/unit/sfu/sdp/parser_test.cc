@@ -298,6 +298,7 @@ TEST(SdpParser, MalformedLinesNameLineAndReason) {
       {"a=rtpmap:111 opus/48000/2\r\n", 5, "a=rtpmap outside a media section"},
       {"a=mid:0\r\n", 5, "a=mid outside a media section"},
       {"a=group:BUNDLE 0 1\r\n" + m + "a=mid:0\r\n", 5, "names mid \"1\", which no m= section has"},
+      {"a=group:   \r\n", 5, "a=group needs: semantics"},  // once crashed the daemon
       {":x\r\n", 5, "not a <type>=<value> line"},
       {"a=\r\n", 5, "a= without a name"},
   };
@@ -309,6 +310,51 @@ TEST(SdpParser, MalformedLinesNameLineAndReason) {
     EXPECT_NE(error->reason.find(c.reason), std::string::npos)
         << c.body << " -> " << error->message();
     EXPECT_EQ(error->message().rfind("line " + std::to_string(c.line) + ": ", 0), 0u);
+  }
+}
+
+// Every attribute the parser knows, at session and media level, with values
+// made only of separators: each is a clean error or a parse, never a crash
+// (a=group:<spaces> once indexed an empty token list).
+TEST(SdpParser, SeparatorOnlyValuesNeverCrash) {
+  const std::vector<std::string> names{"group",
+                                       "ice-lite",
+                                       "extmap-allow-mixed",
+                                       "msid-semantic",
+                                       "ice-ufrag",
+                                       "ice-pwd",
+                                       "ice-options",
+                                       "fingerprint",
+                                       "setup",
+                                       "mid",
+                                       "rtpmap",
+                                       "fmtp",
+                                       "rtcp-fb",
+                                       "ssrc",
+                                       "ssrc-group",
+                                       "msid",
+                                       "rtcp",
+                                       "candidate",
+                                       "sctp-port",
+                                       "extmap",
+                                       "max-message-size",
+                                       "rtcp-mux",
+                                       "sendrecv",
+                                       "rid",
+                                       "simulcast",
+                                       "end-of-candidates"};
+  const std::vector<std::string> values{"", " ", "   ", "\t", " / ", ":", " : ", "/", "1 ", " 1"};
+  const std::string m = "m=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
+  for (const std::string& name : names) {
+    for (const std::string& value : values) {
+      for (const std::string& prefix : {std::string(), m}) {
+        const std::string body = prefix + "a=" + name + ":" + value + "\r\n";
+        auto result = parse(with_header(body));
+        if (const auto* error = std::get_if<SdpError>(&result)) {
+          EXPECT_FALSE(error->reason.empty()) << body;
+        }
+      }
+    }
   }
 }
 
