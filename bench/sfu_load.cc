@@ -110,8 +110,7 @@ double d(const json& j, const char* key) {
 void print_header() {
   std::printf("%4s %4s %9s %10s %10s %7s %11s %10s %7s %11s %10s %10s %9s %8s %7s\n", "room",
               "pubs", "in pkt/s", "fwd pkt/s", "fwd Mbit/s", "SFU CPU", "fwd/CPU-s", "vid/core",
-              "loss %", "drops s/c", "allocs/fwd", "heap KiB/p", "RSS KiB/p", "pkt/send",
-              "client");
+              "loss %", "drops s/c", "allocs/fwd", "heap KiB/p", "RSS KiB/p", "pkt/send", "client");
 }
 
 // vid/core: video consumers (one video stream forwarded to one subscriber)
@@ -243,12 +242,13 @@ int run(int argc, char** argv) {
   print_marginal(rows);
   std::printf(
       "\nSFU CPU: its media thread (CLOCK_THREAD_CPUTIME_ID) / wall time; fwd/CPU-s: forwarded "
-      "packets per CPU-second of it.\nvid/core: video consumers (a video stream to one subscriber) in the "
-      "room per core-second of the media thread, audio included.\ndrops s/c: kernel receive-buffer drops on the SFU's / the "
-      "participants' sockets. pkt/send: datagrams per send syscall of the SFU.\nheap, RSS: growth "
-      "of the SFU "
-      "process from before the first join to the end, per participant. client: the load "
-      "generator's CPU.\n");
+      "packets per CPU-second of it.\n"
+      "vid/core: video consumers (a video stream to one subscriber) in the room per core-second "
+      "of the media thread, audio included.\n"
+      "drops s/c: kernel receive-buffer drops on the SFU's / the participants' sockets. "
+      "pkt/send: datagrams per send syscall of the SFU.\n"
+      "heap, RSS: growth of the SFU process from before the first join to the end, per "
+      "participant. client: the load generator's CPU.\n");
   return 0;
 }
 

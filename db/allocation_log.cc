@@ -54,14 +54,12 @@ void write_allocation_rows(Database& db, std::span<const AllocationRow> rows) {
                                    "end_reason"});
       int64_t seq = 0;
       for (const AllocationRow& r : rows) {
-        copy << std::make_tuple(seq++, r.event_id, r.started_at, r.ended_at, r.node, r.realm,
-                                hex_bytea(r.user_hash), text_or_null(r.client_prefix),
-                                hex_bytea(r.client_hash), r.client_transport, r.client_family,
-                                r.relay_family, static_cast<int64_t>(r.bytes_from_client),
-                                static_cast<int64_t>(r.bytes_to_client),
-                                static_cast<int64_t>(r.packets_from_client),
-                                static_cast<int64_t>(r.packets_to_client),
-                                text_or_null(r.end_reason));
+        copy << std::make_tuple(
+            seq++, r.event_id, r.started_at, r.ended_at, r.node, r.realm, hex_bytea(r.user_hash),
+            text_or_null(r.client_prefix), hex_bytea(r.client_hash), r.client_transport,
+            r.client_family, r.relay_family, static_cast<int64_t>(r.bytes_from_client),
+            static_cast<int64_t>(r.bytes_to_client), static_cast<int64_t>(r.packets_from_client),
+            static_cast<int64_t>(r.packets_to_client), text_or_null(r.end_reason));
       }
       copy.complete();
     }
@@ -72,9 +70,10 @@ void write_allocation_rows(Database& db, std::span<const AllocationRow> rows) {
 int64_t close_crashed_allocations(Database& db, const std::string& node, int64_t ended_at) {
   return transact(db, [&](pqxx::work& work) {
     return static_cast<int64_t>(
-        work.exec_params("UPDATE allocation_log SET ended_at = greatest(started_at, to_timestamp($2)),"
-                         " end_reason = 'crash' WHERE node = $1 AND ended_at IS NULL",
-                         node, ended_at)
+        work.exec_params(
+                "UPDATE allocation_log SET ended_at = greatest(started_at, to_timestamp($2)),"
+                " end_reason = 'crash' WHERE node = $1 AND ended_at IS NULL",
+                node, ended_at)
             .affected_rows());
   });
 }

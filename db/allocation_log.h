@@ -14,22 +14,22 @@
 namespace turnd::db {
 
 struct AllocationRow {
-  std::string event_id;         // UUID text, made when the allocation started
-  int64_t started_at = 0;       // Unix seconds
+  std::string event_id;             // UUID text, made when the allocation started
+  int64_t started_at = 0;           // Unix seconds
   std::optional<int64_t> ended_at;  // empty while it lives
   std::string node;
   std::string realm;
-  std::string user_hash;        // hex; empty: none
-  std::string client_prefix;    // "192.0.2.0/24"; empty: none
-  std::string client_hash;      // hex; empty: none
-  std::string client_transport; // udp, tcp, tls
-  std::string client_family;    // ipv4, ipv6
-  std::string relay_family;     // ipv4, ipv6, dual
+  std::string user_hash;         // hex; empty: none
+  std::string client_prefix;     // "192.0.2.0/24"; empty: none
+  std::string client_hash;       // hex; empty: none
+  std::string client_transport;  // udp, tcp, tls
+  std::string client_family;     // ipv4, ipv6
+  std::string relay_family;      // ipv4, ipv6, dual
   uint64_t bytes_from_client = 0;
   uint64_t bytes_to_client = 0;
   uint64_t packets_from_client = 0;
   uint64_t packets_to_client = 0;
-  std::string end_reason;       // empty while it lives
+  std::string end_reason;  // empty while it lives
 
   bool operator==(const AllocationRow&) const = default;
 };

@@ -63,9 +63,9 @@ void write_participation_rows(Database& db, std::span<const ParticipationRow> ro
       pqxx::stream_to copy(
           work, "turnd_participation_staging",
           std::vector<std::string>{"seq", "event_id", "joined_at", "left_at", "node", "room_id",
-                                   "participant_hash", "client_prefix", "client_hash",
-                                   "moderator", "media_sent", "bytes_from_participant",
-                                   "bytes_to_participant", "end_reason"});
+                                   "participant_hash", "client_prefix", "client_hash", "moderator",
+                                   "media_sent", "bytes_from_participant", "bytes_to_participant",
+                                   "end_reason"});
       int64_t seq = 0;
       for (const ParticipationRow& r : rows) {
         copy << std::make_tuple(seq++, r.event_id, r.joined_at, r.left_at, r.node, r.room_id,

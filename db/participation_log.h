@@ -14,19 +14,19 @@
 namespace turnd::db {
 
 struct ParticipationRow {
-  std::string event_id;             // UUID text, made at the join
-  int64_t joined_at = 0;            // Unix seconds
-  std::optional<int64_t> left_at;   // empty while in the room
+  std::string event_id;            // UUID text, made at the join
+  int64_t joined_at = 0;           // Unix seconds
+  std::optional<int64_t> left_at;  // empty while in the room
   std::string node;
-  std::optional<int64_t> room_id;   // written as NULL when the room is gone
-  std::string participant_hash;     // hex; empty: none
-  std::string client_prefix;        // empty: none
-  std::string client_hash;          // hex; empty: none
+  std::optional<int64_t> room_id;  // written as NULL when the room is gone
+  std::string participant_hash;    // hex; empty: none
+  std::string client_prefix;       // empty: none
+  std::string client_hash;         // hex; empty: none
   bool moderator = false;
   std::vector<std::string> media_sent;  // audio, video, screen, data
   uint64_t bytes_from_participant = 0;
   uint64_t bytes_to_participant = 0;
-  std::string end_reason;           // empty while in the room
+  std::string end_reason;  // empty while in the room
 
   bool operator==(const ParticipationRow&) const = default;
 };

@@ -19,8 +19,8 @@ void CodeVerifier::verify(std::string code, std::string participant_hash,
                           std::string moderator_hash, Done done) {
   {
     std::lock_guard lock(mutex_);
-    jobs_.push_back({std::move(code), std::move(participant_hash), std::move(moderator_hash),
-                     std::move(done)});
+    jobs_.push_back(
+        {std::move(code), std::move(participant_hash), std::move(moderator_hash), std::move(done)});
   }
   wake_.notify_one();
 }

@@ -28,8 +28,8 @@ Conference::~Conference() {
 
 void Conference::record_visit_end(const Participant& p, std::string_view reason) {
   if (!deps_.on_participation || !p.room->info) return;
-  ParticipationEvent e{p.visit_id, p.room->info->id, p.id, p.name, p.client, p.moderator,
-                       p.joined_unix};
+  ParticipationEvent e{p.visit_id, p.room->info->id, p.id,         p.name,
+                       p.client,   p.moderator,      p.joined_unix};
   e.left_at = std::max(deps_.clock.unix_seconds(), p.joined_unix);
   e.end_reason = std::string(reason);
   for (const auto& producer : p.producers) {
@@ -215,9 +215,9 @@ JoinedInfo Conference::joined_info(const Participant& p) const {
 // back to TURN over TCP/TLS by itself.
 std::vector<IceServer> Conference::ice_servers(const std::string& participant_id) const {
   if (options_.turn_urls.empty() || options_.turn_secret.empty()) return {};
-  std::string username = std::to_string(deps_.clock.unix_seconds() +
-                                        options_.turn_credential_lifetime) +
-                         options_.rest_separator + participant_id;
+  std::string username =
+      std::to_string(deps_.clock.unix_seconds() + options_.turn_credential_lifetime) +
+      options_.rest_separator + participant_id;
   stun::MacContext mac;
   std::string password = auth::Authenticator::rest_password(mac, options_.turn_secret, username);
   return {IceServer{options_.turn_urls, username, password}};
@@ -241,7 +241,8 @@ void Conference::leave(Participant& p, std::string_view reason) {
   // Consumers of the leaving producers point at them: detach first.
   for (auto& other : list) {
     for (Consumer& consumer : other->consumers) {
-      if (consumer.producer != nullptr && consumer.producer->owner == &p) consumer.producer = nullptr;
+      if (consumer.producer != nullptr && consumer.producer->owner == &p)
+        consumer.producer = nullptr;
     }
   }
   list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& x) { return x.get() == &p; }),

@@ -78,7 +78,7 @@ struct ConferenceDeps {
   SignalOut& signal;
   CodeVerifier& codes;
   router::MediaEndpoint& endpoint;
-  transport::TransportDeps transports;  // out: the endpoint
+  transport::TransportDeps transports;                              // out: the endpoint
   std::function<void(const ParticipationEvent&)> on_participation;  // may be empty
 };
 

@@ -29,7 +29,8 @@ void JoinThrottle::forget_old(SteadyTime now) {
   if (now - last_sweep_ < limits_.window) return;
   last_sweep_ = now;
   for (auto* map : {&sources_, &rooms_}) {
-    std::erase_if(*map, [&](const auto& kv) { return now - kv.second.window_start >= limits_.window; });
+    std::erase_if(*map,
+                  [&](const auto& kv) { return now - kv.second.window_start >= limits_.window; });
   }
 }
 

@@ -170,9 +170,12 @@ const char* to_string(MediaKind kind) noexcept {
 
 const char* to_string(TrackSource source) noexcept {
   switch (source) {
-    case TrackSource::kMic: return "mic";
-    case TrackSource::kCamera: return "camera";
-    case TrackSource::kScreen: return "screen";
+    case TrackSource::kMic:
+      return "mic";
+    case TrackSource::kCamera:
+      return "camera";
+    case TrackSource::kScreen:
+      return "screen";
   }
   return "mic";
 }
@@ -205,13 +208,13 @@ std::string joined_message(const JoinedInfo& info) {
     }
     servers.push_back(std::move(entry));
   }
-  return text(json{
-      {"type", "joined"},
-      {"id", info.id},
-      {"moderator", info.moderator},
-      {"room", {{"slug", info.room_slug}, {"name", info.room_name}, {"locked", info.locked}}},
-      {"participants", std::move(participants)},
-      {"iceServers", std::move(servers)}});
+  return text(
+      json{{"type", "joined"},
+           {"id", info.id},
+           {"moderator", info.moderator},
+           {"room", {{"slug", info.room_slug}, {"name", info.room_name}, {"locked", info.locked}}},
+           {"participants", std::move(participants)},
+           {"iceServers", std::move(servers)}});
 }
 
 std::string publish_answer_message(std::string_view sdp) {
@@ -244,7 +247,11 @@ std::string room_locked_message(bool locked) {
   return text(json{{"type", "room-locked"}, {"locked", locked}});
 }
 
-std::string kicked_message() { return text(json{{"type", "kicked"}}); }
-std::string pong_message() { return text(json{{"type", "pong"}}); }
+std::string kicked_message() {
+  return text(json{{"type", "kicked"}});
+}
+std::string pong_message() {
+  return text(json{{"type", "pong"}});
+}
 
 }  // namespace turnd::sfu::conference

@@ -9,10 +9,10 @@
 namespace turnd::sfu::rtp {
 namespace {
 
-constexpr size_t kFciFixed = 8;              // base, count, reference time, feedback count
-constexpr size_t kSymbolsPerChunk = 7;       // two-bit status vector chunks
-constexpr size_t kMaxStatusCount = 0xFFFF;   // the 16-bit packet status count
-constexpr int64_t kMaxLargeDelta = 0x7FFF;   // in 250 µs ticks
+constexpr size_t kFciFixed = 8;             // base, count, reference time, feedback count
+constexpr size_t kSymbolsPerChunk = 7;      // two-bit status vector chunks
+constexpr size_t kMaxStatusCount = 0xFFFF;  // the 16-bit packet status count
+constexpr int64_t kMaxLargeDelta = 0x7FFF;  // in 250 µs ticks
 constexpr int64_t kMinLargeDelta = -0x8000;
 
 // The delta in 250 µs ticks, rounded down (also for negative values).

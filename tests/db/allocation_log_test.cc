@@ -3,13 +3,13 @@
 // including an outage, where rows go to the journal and arrive exactly once
 // when the database is back.
 #include "db/allocation_log.h"
-#include "db/participation_log.h"
-#include "db/rooms.h"
 
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "db/participation_log.h"
+#include "db/rooms.h"
 #include "db_test_util.h"
 #include "turnd/server/session_log_writer.h"
 
@@ -64,15 +64,16 @@ TEST_F(AllocationLogTest, AStartRowIsCompletedByItsEndRow) {
   EXPECT_EQ(count("end_reason = 'expired' AND bytes_from_client = 12345 AND "
                   "packets_from_client = 123 AND user_hash = '\\x00112233445566778899aabbccddeeff' "
                   "AND client_prefix = '192.0.2.0/24' AND node = 'n1' AND "
-                  "ended_at = to_timestamp(" + std::to_string(now_) + ")"),
+                  "ended_at = to_timestamp(" +
+                  std::to_string(now_) + ")"),
             1);
 }
 
 TEST_F(AllocationLogTest, ReplaysAndLateStartsChangeNothing) {
   AllocationRow start = start_row(kId1, now_ - 60);
   std::vector<AllocationRow> rows = {start, end_row(start, now_, 500)};
-  write_allocation_rows(db(), rows);  // start and end in one batch: the end wins
-  write_allocation_rows(db(), rows);  // a replay after an outage
+  write_allocation_rows(db(), rows);                  // start and end in one batch: the end wins
+  write_allocation_rows(db(), rows);                  // a replay after an outage
   write_allocation_rows(db(), std::span(&start, 1));  // a start arriving late
   AllocationRow other_end = end_row(start, now_ + 10, 999);
   write_allocation_rows(db(), std::span(&other_end, 1));  // an ended row stays as it ended
@@ -95,14 +96,14 @@ TEST_F(AllocationLogTest, ABadRowFailsItsBatchWithInvalidInput) {
 }
 
 TEST_F(AllocationLogTest, CrashCloseOutTouchesOnlyTheNodesOpenRows) {
-  std::vector<AllocationRow> rows = {start_row(kId1, now_ - 600, "n1"),
-                                     start_row(kId2, now_ - 600, "n2"),
-                                     end_row(start_row("33333333-3333-4333-8333-333333333333",
-                                                       now_ - 900, "n1"), now_ - 800, 1)};
+  std::vector<AllocationRow> rows = {
+      start_row(kId1, now_ - 600, "n1"), start_row(kId2, now_ - 600, "n2"),
+      end_row(start_row("33333333-3333-4333-8333-333333333333", now_ - 900, "n1"), now_ - 800, 1)};
   write_allocation_rows(db(), rows);
   EXPECT_EQ(close_crashed_allocations(db(), "n1", now_ - 300), 1);
   EXPECT_EQ(count("end_reason = 'crash' AND node = 'n1' AND "
-                  "ended_at = to_timestamp(" + std::to_string(now_ - 300) + ")"),
+                  "ended_at = to_timestamp(" +
+                  std::to_string(now_ - 300) + ")"),
             1);
   EXPECT_EQ(count("ended_at IS NULL"), 1);  // n2's
   EXPECT_EQ(count("end_reason = 'expired'"), 1);
@@ -139,7 +140,8 @@ TEST_F(AllocationLogTest, VisitsAreUpsertedAndADeletedRoomLeavesNull) {
   write_participation_rows(db(), std::span(&orphan, 1));
   EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE room_id IS NULL"), 1);
   EXPECT_EQ(close_crashed_participations(db(), "n1", now_), 1);
-  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'crash'"), 1);
+  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'crash'"),
+            1);
 }
 
 // --- the writer --------------------------------------------------------------
@@ -170,7 +172,9 @@ class SessionLogWriterTest : public AllocationLogTest {
     return s;
   }
 
-  std::string unreachable_url() const { return "postgresql:///x?host=" + state_.string() + "/none"; }
+  std::string unreachable_url() const {
+    return "postgresql:///x?host=" + state_.string() + "/none";
+  }
 
   // An allocation as a worker holds it (no link or relay socket needed here).
   std::unique_ptr<turn::Allocation> allocation(uint8_t n) {
@@ -287,10 +291,11 @@ TEST_F(SessionLogWriterTest, VisitsGoThroughTheSameWriterPseudonymised) {
   e.media_sent = {"audio"};
   sfu.on_participation(e);
   writer.stop();
-  EXPECT_EQ(scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'kicked' "
-                            "AND client_prefix = '198.51.100.0/24' AND length(participant_hash) = 16 "
-                            "AND length(client_hash) = 16 AND node = 'node-a'"),
-            1);
+  EXPECT_EQ(
+      scalar<int64_t>("SELECT count(*) FROM participation_log WHERE end_reason = 'kicked' "
+                      "AND client_prefix = '198.51.100.0/24' AND length(participant_hash) = 16 "
+                      "AND length(client_hash) = 16 AND node = 'node-a'"),
+      1);
 }
 
 TEST_F(SessionLogWriterTest, WithoutAJournalAnOutageBeyondMemoryIsUnhealthy) {

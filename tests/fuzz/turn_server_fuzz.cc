@@ -102,8 +102,9 @@ void check_client_message(const LinkState& state, Bytes message) {
     size_t expected = stun::kChannelDataHeaderSize + length;
     if (state.stream) expected = pad4(expected);
     if (message.size() != expected) violated("ChannelData length does not match its size");
-    if (tracing()) std::printf("  -> client: ChannelData 0x%04x, %zu bytes\n",
-                               load_be16(message.data()), length);
+    if (tracing())
+      std::printf("  -> client: ChannelData 0x%04x, %zu bytes\n", load_be16(message.data()),
+                  length);
     return;
   }
   stun::MessageView view;
@@ -224,7 +225,9 @@ FakeRelaySocket::FakeRelaySocket(FakeRelayFactory& factory, SocketAddress local,
   factory_.opened(this);
 }
 
-FakeRelaySocket::~FakeRelaySocket() { factory_.closed(this); }
+FakeRelaySocket::~FakeRelaySocket() {
+  factory_.closed(this);
+}
 
 bool FakeRelaySocket::send_to(const SocketAddress& peer, Bytes data) noexcept {
   if (peer.family() != local_.family()) violated("relayed to a peer of another family");
@@ -263,7 +266,8 @@ class Reader {
 void fix_length(std::vector<std::byte>& packet) {
   if (packet.size() < 4) return;
   if ((static_cast<uint8_t>(packet[0]) & 0xC0) == 0x40) {
-    store_be16(packet.data() + 2, static_cast<uint16_t>(std::min<size_t>(packet.size() - 4, 0xFFFF)));
+    store_be16(packet.data() + 2,
+               static_cast<uint16_t>(std::min<size_t>(packet.size() - 4, 0xFFFF)));
   } else if (packet.size() >= stun::kHeaderSize) {
     size_t body = std::min<size_t>(packet.size() - stun::kHeaderSize, 0xFFFC);
     store_be16(packet.data() + 2, static_cast<uint16_t>(body));
@@ -318,8 +322,8 @@ class World {
     clock_.advance(Seconds(86400));
     const SocketAddress server_v4 = parse("192.0.2.1:3478");
     const SocketAddress server_v6 = parse("[2001:db8:ff::1]:3478");
-    const char* addresses[kClients] = {"192.0.2.10:40000", "192.0.2.11:40000",
-                                       "192.0.2.12:40000", "192.0.2.13:40000",
+    const char* addresses[kClients] = {"192.0.2.10:40000",        "192.0.2.11:40000",
+                                       "192.0.2.12:40000",        "192.0.2.13:40000",
                                        "[2001:db8:ff::10]:40000", "[2001:db8:ff::11]:40000"};
     for (size_t i = 0; i < kClients; ++i) {
       SocketAddress client = parse(addresses[i]);
@@ -327,9 +331,9 @@ class World {
       clients_[i].udp = FiveTuple{client, server, ClientTransport::kUdp};
       clients_[i].tcp = FiveTuple{client, server, ClientTransport::kTcp};
     }
-    const char* peers[kPeers] = {"203.0.113.5:4000", "203.0.113.5:4001", "203.0.113.6:5000",
-                                 "198.51.100.1:6000", "[2001:db8:1::5]:7000",
-                                 "[2001:db8:1::6]:7001"};
+    const char* peers[kPeers] = {"203.0.113.5:4000",     "203.0.113.5:4001",
+                                 "203.0.113.6:5000",     "198.51.100.1:6000",
+                                 "[2001:db8:1::5]:7000", "[2001:db8:1::6]:7001"};
     for (size_t i = 0; i < kPeers; ++i) peers_[i] = parse(peers[i]);
   }
 
@@ -338,16 +342,28 @@ class World {
       uint8_t kind = in.u8();
       if (tracing()) std::printf("record kind %u\n", kind % 8);
       switch (kind % 8) {
-        case 0: case 2: udp(in, kind % 8 == 2); break;
-        case 1: case 7: tcp(in, kind % 8 == 7); break;
-        case 3: peer(in); break;
+        case 0:
+        case 2:
+          udp(in, kind % 8 == 2);
+          break;
+        case 1:
+        case 7:
+          tcp(in, kind % 8 == 7);
+          break;
+        case 3:
+          peer(in);
+          break;
         case 4: {
           uint8_t s = in.u8();
           clock_.advance(Seconds(s < 128 ? s : (s - 127) * 60));
           break;
         }
-        case 5: server_.expire(); break;
-        case 6: close(clients_[in.u8() % kClients]); break;
+        case 5:
+          server_.expire();
+          break;
+        case 6:
+          close(clients_[in.u8() % kClients]);
+          break;
       }
       check_invariants();
     }

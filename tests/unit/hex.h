@@ -15,8 +15,7 @@ inline std::vector<std::byte> from_hex(std::string_view text) {
   int high = -1;
   for (char c : text) {
     if (std::isspace(static_cast<unsigned char>(c))) continue;
-    int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0'
-                                                        : std::tolower(c) - 'a' + 10;
+    int v = std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
     if (v < 0 || v > 15) throw std::invalid_argument("bad hex");
     if (high < 0) {
       high = v;

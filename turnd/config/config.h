@@ -104,7 +104,7 @@ struct Config {
   bool prometheus = false;
   uint16_t prometheus_port = 9641;  // coturn's default
   SocketAddress prometheus_address = *SocketAddress::parse("127.0.0.1");
-  std::string config_file;          // the file that was loaded, for logs and reload
+  std::string config_file;  // the file that was loaded, for logs and reload
 
   // PostgreSQL store (db/, turnctl). Empty: no database.
   std::string database;                        // libpq URL or connection string
@@ -113,22 +113,22 @@ struct Config {
   // stored (hashes are keyed with a secret that changes every log-retention).
   enum class AddressPseudonym : uint8_t { kNone, kPrefix, kHash, kBoth };
   AddressPseudonym session_log_address = AddressPseudonym::kPrefix;
-  bool session_log_user_hash = true;   // false: no user column at all
-  uint32_t session_log_memory = 100000;  // events held in memory during an outage, then journal
-  std::string server_name;  // this node's name in the logs; empty: the host name
+  bool session_log_user_hash = true;         // false: no user column at all
+  uint32_t session_log_memory = 100000;      // events held in memory during an outage, then journal
+  std::string server_name;                   // this node's name in the logs; empty: the host name
   std::string state_dir = "/var/lib/turnd";  // session-log journal, pseudonym key
 
   // The SFU (docs/SFU.md): on with a database and a certificate, unless no-sfu.
   bool no_sfu = false;
-  uint16_t web_port = 8443;        // HTTPS + WSS: the browser client and signalling
-  SocketAddress web_address;       // empty: the first listening-ip, else all IPv4
-  uint16_t sfu_port = 7882;        // UDP media, shared by every participant
-  uint16_t sfu_tcp_port = 7881;    // passive ICE-TCP (RFC 4571 framing); 0: off
+  uint16_t web_port = 8443;         // HTTPS + WSS: the browser client and signalling
+  SocketAddress web_address;        // empty: the first listening-ip, else all IPv4
+  uint16_t sfu_port = 7882;         // UDP media, shared by every participant
+  uint16_t sfu_tcp_port = 7881;     // passive ICE-TCP (RFC 4571 framing); 0: off
   bool sfu_inprocess_relay = true;  // TURN to the SFU without relay sockets (issue 5)
-  SocketAddress sfu_ip;            // empty: the first listening-ip, else relay-ip
-  std::string web_root;            // the client's files; empty: installed or source tree
-  std::string imprint_file;        // served at /imprint
-  std::string privacy_file;        // served at /privacy
+  SocketAddress sfu_ip;             // empty: the first listening-ip, else relay-ip
+  std::string web_root;             // the client's files; empty: installed or source tree
+  std::string imprint_file;         // served at /imprint
+  std::string privacy_file;         // served at /privacy
 
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
   // load() and parse_text() have already printed them to stderr.

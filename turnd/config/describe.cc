@@ -5,7 +5,9 @@ namespace {
 
 class Lines {
  public:
-  void add(const char* key, const std::string& value) { out_.push_back(std::string(key) + "=" + value); }
+  void add(const char* key, const std::string& value) {
+    out_.push_back(std::string(key) + "=" + value);
+  }
   void add(const char* key, uint64_t value) { add(key, std::to_string(value)); }
   void flag(const char* key, bool on) { add(key, on ? "on" : "off"); }
   template <typename List, typename Fn>
@@ -56,7 +58,8 @@ std::vector<std::string> describe(const Config& c) {
                          std::to_string(c.max_allocate_lifetime) + "s, permission " +
                          std::to_string(c.permission_lifetime) + "s, channel " +
                          std::to_string(c.channel_lifetime) + "s");
-  l.add("relay-threads", c.relay_threads == 0 ? std::string("auto") : std::to_string(c.relay_threads));
+  l.add("relay-threads",
+        c.relay_threads == 0 ? std::string("auto") : std::to_string(c.relay_threads));
   l.add("database", c.database.empty() ? "(none)" : "configured (the URL is not logged)");
   if (!c.database.empty()) {
     static constexpr const char* kAddress[] = {"none", "prefix", "hash", "both"};
@@ -67,7 +70,8 @@ std::vector<std::string> describe(const Config& c) {
   }
   l.flag("log-privacy", c.log_privacy);
   l.flag("prometheus", c.prometheus);
-  if (c.prometheus) l.add("prometheus-listener", c.prometheus_address.with_port(c.prometheus_port).to_string());
+  if (c.prometheus)
+    l.add("prometheus-listener", c.prometheus_address.with_port(c.prometheus_port).to_string());
   return l.take();
 }
 

@@ -96,11 +96,16 @@ void set_database(Config& config, const Field& field) {
 void set_session_log_address(Config& config, const Field& field) {
   using enum Config::AddressPseudonym;
   std::string_view v = require_value(field);
-  if (v == "none") config.session_log_address = kNone;
-  else if (v == "prefix") config.session_log_address = kPrefix;
-  else if (v == "hash") config.session_log_address = kHash;
-  else if (v == "both" || v == "prefix,hash" || v == "hash,prefix") config.session_log_address = kBoth;
-  else fail(field, quoted(v) + " is not one of none, prefix, hash, both");
+  if (v == "none")
+    config.session_log_address = kNone;
+  else if (v == "prefix")
+    config.session_log_address = kPrefix;
+  else if (v == "hash")
+    config.session_log_address = kHash;
+  else if (v == "both" || v == "prefix,hash" || v == "hash,prefix")
+    config.session_log_address = kBoth;
+  else
+    fail(field, quoted(v) + " is not one of none, prefix, hash, both");
 }
 
 void set_session_log_user(Config& config, const Field& field) {

@@ -195,7 +195,8 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   turn::FiveTuple tuple{
       client, address_,
       tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
-  auto connection = std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_, framing_);
+  auto connection =
+      std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_, framing_);
   StreamConnection* key = connection.get();
   connections_.emplace(key, std::move(connection));
 }

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/rooms.h"
 #include "turnd/common/log.h"
 #include "turnd/config/describe.h"
 #include "turnd/net/http_admin.h"
@@ -22,7 +23,6 @@
 #include "turnd/server/reload.h"
 #include "turnd/server/session_log_writer.h"
 #include "turnd/server/sfu_service.h"
-#include "db/rooms.h"
 #include "turnd/server/shared_state.h"
 #include "turnd/server/systemd_notify.h"
 #include "turnd/server/worker.h"
@@ -239,9 +239,8 @@ class Supervisor {
     uint64_t allocations = 0;
     for (auto& w : workers_) allocations += w->metrics().allocations_active.get();
     // A hung worker stops the watchdog pings, so systemd restarts us.
-    bool all_alive =
-        !hung_worker() &&
-        !(sfu_ && shared_.clock.now() - sfu_->last_heartbeat() > std::chrono::seconds(3));
+    bool all_alive = !hung_worker() && !(sfu_ && shared_.clock.now() - sfu_->last_heartbeat() >
+                                                     std::chrono::seconds(3));
     if (all_alive) notifier_.watchdog();
     if (++ticks_ % 5 == 1) {
       notifier_.status(std::to_string(allocations) + " allocations, " +
@@ -253,7 +252,7 @@ class Supervisor {
   SharedState& shared_;
   std::vector<std::unique_ptr<Worker>>& workers_;
   const SessionLogWriter* session_log_;  // null without a database
-  SfuService* sfu_;                       // null when the SFU is off
+  SfuService* sfu_;                      // null when the SFU is off
   ConfigLoader loader_;
   SystemdNotifier notifier_;
   net::EventBase loop_;
@@ -306,7 +305,8 @@ int run_daemon(config::Config config, ConfigLoader reload) {
     }
     std::string secret = turn_secret_for_browsers(*shared);
     if (secret.empty()) {
-      LOG_WARN("sfu", "no use-auth-secret: browsers get no TURN server, so those behind a "
+      LOG_WARN("sfu",
+               "no use-auth-secret: browsers get no TURN server, so those behind a "
                "UDP-blocking firewall cannot join");
     }
     bridge = std::make_unique<SfuBridge>(count, sfu_media_addresses(shared->config),
@@ -317,15 +317,17 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   }
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < count; ++i) {
-    workers.push_back(std::make_unique<Worker>(*shared, i, queues.empty() ? nullptr : queues[i].get(),
+    workers.push_back(std::make_unique<Worker>(*shared, i,
+                                               queues.empty() ? nullptr : queues[i].get(),
                                                bridge ? &bridge->port(i) : nullptr));
   }
 
   PidFile pid(shared->config.pidfile);
   Supervisor supervisor(*shared, workers, session_log.get(), sfu.get(), std::move(reload));
   if (session_log) {
-    session_log->set_change_handler(
-        [&supervisor](const std::vector<std::string>& tables) { supervisor.post_store_change(tables); });
+    session_log->set_change_handler([&supervisor](const std::vector<std::string>& tables) {
+      supervisor.post_store_change(tables);
+    });
     session_log->start();
   }
   for (auto& w : workers) w->start();

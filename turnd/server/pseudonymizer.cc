@@ -47,8 +47,8 @@ bool from_hex(std::string_view hex, std::array<unsigned char, 32>& out) {
 std::span<const std::byte> ipv4_bytes(const SocketAddress& a) {
   auto ip = a.ip_bytes();
   if (a.is_v4()) return ip;
-  static constexpr std::byte kMapped[12] = {{}, {}, {}, {}, {}, {}, {}, {}, {}, {},
-                                            std::byte{0xff}, std::byte{0xff}};
+  static constexpr std::byte kMapped[12] = {
+      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, std::byte{0xff}, std::byte{0xff}};
   if (ip.size() == 16 && std::memcmp(ip.data(), kMapped, 12) == 0) return ip.subspan(12);
   return {};
 }
@@ -112,8 +112,10 @@ void Pseudonymizer::ensure_key(int64_t now) {
     LOG_WARN("sessionlog", "cannot write %s (%s): the pseudonym key lives in memory only",
              key_file_.c_str(), std::strerror(errno));
   }
-  LOG_INFO("sessionlog", "new pseudonym key for the next %u s; hashes of older logs can no "
-           "longer be recomputed", period_);
+  LOG_INFO("sessionlog",
+           "new pseudonym key for the next %u s; hashes of older logs can no "
+           "longer be recomputed",
+           period_);
 }
 
 std::string Pseudonymizer::keyed_hash(std::string_view kind, std::string_view a,

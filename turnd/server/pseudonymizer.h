@@ -27,7 +27,8 @@ class Pseudonymizer {
  public:
   // `key_file` empty: in memory only.
   Pseudonymizer(std::filesystem::path key_file, uint32_t period_seconds,
-                config::Config::AddressPseudonym address_mode, bool hash_users, char rest_separator);
+                config::Config::AddressPseudonym address_mode, bool hash_users,
+                char rest_separator);
 
   // Empty strings for what the admin chose not to store. `now` in Unix seconds
   // selects (and if due, rotates) the key.

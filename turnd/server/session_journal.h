@@ -10,9 +10,8 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
-
 #include <variant>
+#include <vector>
 
 #include "db/allocation_log.h"
 #include "db/participation_log.h"

@@ -40,11 +40,11 @@ struct AllocationEvent {
 struct ParticipationEvent {
   std::array<std::byte, 16> id{};  // random UUID made at the join
   int64_t room_id = 0;
-  std::string name;                // the display name: only its keyed hash is stored
+  std::string name;  // the display name: only its keyed hash is stored
   SocketAddress client;
   bool moderator = false;
   int64_t joined_at = 0;
-  int64_t left_at = 0;             // 0: the join event
+  int64_t left_at = 0;  // 0: the join event
   std::string end_reason;
   std::vector<std::string> media_sent;
   uint64_t bytes_from = 0;
@@ -80,7 +80,7 @@ class SessionLogQueue final : public turn::SessionObserver {
   const Clock& clock_;
   SpscRing<SessionEvent> ring_;
   std::deque<SessionEvent> overflow_;  // producer only
-  Counter overflow_size_;                  // gauge, for queued()
+  Counter overflow_size_;              // gauge, for queued()
 };
 
 }  // namespace turnd::server

@@ -14,8 +14,8 @@
 namespace turnd::server {
 namespace {
 
-constexpr size_t kBatch = 1000;             // rows per transaction
-constexpr size_t kHardLimitFactor = 10;     // memory may grow this far when the journal fails
+constexpr size_t kBatch = 1000;          // rows per transaction
+constexpr size_t kHardLimitFactor = 10;  // memory may grow this far when the journal fails
 constexpr auto kMaintenanceEvery = std::chrono::hours(24);
 constexpr auto kStampEvery = std::chrono::seconds(15);
 
@@ -118,7 +118,8 @@ SessionLogWriter::SessionLogWriter(SessionLogSettings settings, const Clock& clo
   stats_.in_journal = journal_->read_all().size() + previous_journal_->read_all().size();
   if (stats_.in_journal != 0) {
     LOG_INFO("sessionlog", "%llu session-log row(s) from an earlier run wait in %s",
-             static_cast<unsigned long long>(stats_.in_journal.load()), settings_.state_dir.c_str());
+             static_cast<unsigned long long>(stats_.in_journal.load()),
+             settings_.state_dir.c_str());
   }
 }
 
@@ -285,7 +286,8 @@ void SessionLogWriter::lose_connection(const std::string& why) {
   }
   if (was_up) {
     ++stats_.outages;
-    LOG_WARN("sessionlog", "database unreachable, session logs are kept (memory up to %zu rows, "
+    LOG_WARN("sessionlog",
+             "database unreachable, session logs are kept (memory up to %zu rows, "
              "then the journal) and written when it returns: %s",
              settings_.memory_limit, why.c_str());
   }
@@ -305,7 +307,8 @@ void SessionLogWriter::after_connect() {
     int64_t visits = db::close_crashed_participations(*database_, settings_.node, alive);
     if (closed > 0 || visits > 0) {
       stats_.closed_after_crash += static_cast<uint64_t>(closed + visits);
-      LOG_WARN("sessionlog", "closed %lld allocation(s) and %lld conference visit(s) that an "
+      LOG_WARN("sessionlog",
+               "closed %lld allocation(s) and %lld conference visit(s) that an "
                "earlier run of node %s left open (end reason crash)",
                static_cast<long long>(closed), static_cast<long long>(visits),
                settings_.node.c_str());

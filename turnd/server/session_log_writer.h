@@ -23,8 +23,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
-#include <functional>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,7 +44,7 @@ namespace turnd::server {
 
 struct SessionLogSettings {
   std::string database_url;
-  std::string node;   // this turnd's name in the rows
+  std::string node;  // this turnd's name in the rows
   std::string realm;
   uint32_t retention_seconds = 5 * 86400;
   config::Config::AddressPseudonym address_mode = config::Config::AddressPseudonym::kPrefix;
@@ -60,12 +60,12 @@ struct SessionLogSettings {
 
 // Read by /metrics and /healthz on other threads.
 struct SessionLogStats {
-  std::atomic<uint64_t> in_memory{0};    // rows waiting in this thread's memory
-  std::atomic<uint64_t> in_journal{0};   // rows waiting in the journal
-  std::atomic<uint64_t> written{0};      // rows written (a replayed row counts again)
-  std::atomic<uint64_t> outages{0};      // times the database became unreachable
-  std::atomic<uint64_t> lost{0};         // rows dropped: no memory and no journal left
-  std::atomic<uint64_t> rejected{0};     // rows the database refused (a bug: logged)
+  std::atomic<uint64_t> in_memory{0};   // rows waiting in this thread's memory
+  std::atomic<uint64_t> in_journal{0};  // rows waiting in the journal
+  std::atomic<uint64_t> written{0};     // rows written (a replayed row counts again)
+  std::atomic<uint64_t> outages{0};     // times the database became unreachable
+  std::atomic<uint64_t> lost{0};        // rows dropped: no memory and no journal left
+  std::atomic<uint64_t> rejected{0};    // rows the database refused (a bug: logged)
   std::atomic<uint64_t> closed_after_crash{0};
   std::atomic<bool> database_up{false};
   std::atomic<bool> journal_failing{false};
@@ -124,9 +124,9 @@ class SessionLogWriter {
   ChangeHandler on_change_;
   std::deque<SessionRow> memory_;
   bool journal_has_rows_ = false;
-  bool recovered_ = false;                 // journal replayed and crash close-out done
-  int64_t previous_alive_ = 0;             // from the last run's stamp
-  bool final_flush_ = false;               // in stop(): journal whatever is left
+  bool recovered_ = false;      // journal replayed and crash close-out done
+  int64_t previous_alive_ = 0;  // from the last run's stamp
+  bool final_flush_ = false;    // in stop(): journal whatever is left
   SteadyTime next_connect_{};
   std::chrono::seconds retry_interval_{1};
   SteadyTime next_maintenance_{};

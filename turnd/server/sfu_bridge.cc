@@ -114,13 +114,13 @@ bool WorkerPort::deliver(void* context, turn::RelaySink& sink, const SocketAddre
     }
   }
   SfuBridge::Channel& c = *bridge_.channels_[index_];
-  bool queued = payload.size() <= LocalDatagram::kMaxPayload &&
-                c.to_sfu.push_in_place([&](LocalDatagram& d) {
-                  d.from = from;
-                  d.to = to;
-                  d.length = static_cast<uint16_t>(payload.size());
-                  std::memcpy(d.data.data(), payload.data(), payload.size());
-                });
+  bool queued =
+      payload.size() <= LocalDatagram::kMaxPayload && c.to_sfu.push_in_place([&](LocalDatagram& d) {
+        d.from = from;
+        d.to = to;
+        d.length = static_cast<uint16_t>(payload.size());
+        std::memcpy(d.data.data(), payload.data(), payload.size());
+      });
   if (!queued) {
     c.dropped_by_worker.add();
     return false;

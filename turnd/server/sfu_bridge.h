@@ -110,11 +110,11 @@ class SfuBridge {
 
   struct Channel {
     Channel() : to_sfu(kSlots), to_worker(kSlots) {}
-    SpscRing<LocalDatagram> to_sfu;     // worker -> SFU
-    SpscRing<LocalDatagram> to_worker;  // SFU -> worker
-    bool wake_worker = false;           // SFU thread only
+    SpscRing<LocalDatagram> to_sfu;            // worker -> SFU
+    SpscRing<LocalDatagram> to_worker;         // SFU -> worker
+    bool wake_worker = false;                  // SFU thread only
     Counter delivered_to_sfu, dropped_by_sfu;  // written by the SFU thread
-    Counter from_sfu, dropped_by_worker;  // written by the worker
+    Counter from_sfu, dropped_by_worker;       // written by the worker
   };
 
   void drain_sfu() noexcept;

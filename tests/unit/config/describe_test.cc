@@ -13,7 +13,8 @@ std::string joined(const Config& c) {
 
 TEST(Describe, RedactsSecretsAndUserNames) {
   Config c = parse_text(
-      "realm=example.org\nlt-cred-mech\nuser=alice:wonderland\nuser=bob:0x0123456789abcdef0123456789abcdef\n"
+      "realm=example.org\nlt-cred-mech\nuser=alice:wonderland\nuser=bob:"
+      "0x0123456789abcdef0123456789abcdef\n"
       "use-auth-secret\nstatic-auth-secret=s3cr3t-value\n",
       "t");
   std::string text = joined(c);

@@ -10,7 +10,9 @@ namespace {
 
 using Mode = config::Config::AddressPseudonym;
 
-SocketAddress addr(const char* text) { return *SocketAddress::parse(text); }
+SocketAddress addr(const char* text) {
+  return *SocketAddress::parse(text);
+}
 
 class PseudonymizerTest : public ::testing::Test {
  protected:

@@ -11,7 +11,9 @@
 namespace turnd::server {
 namespace {
 
-SocketAddress addr(const char* text) { return *SocketAddress::parse(text); }
+SocketAddress addr(const char* text) {
+  return *SocketAddress::parse(text);
+}
 
 // The SFU side: records what arrives and echoes it back through the link.
 struct EchoSfu final : turn::ClientPacketHandler {
@@ -110,8 +112,8 @@ TEST_F(SfuBridgeTest, AFullRingDropsAndCounts) {
   EXPECT_EQ(accepted, SfuBridge::kSlots);
   EXPECT_EQ(bridge_.counters().dropped, 10u);
   std::vector<std::byte> huge(LocalDatagram::kMaxPayload + 1);
-  EXPECT_FALSE(bridge_.port(0).deliver(&a, sink_, addr("203.0.113.1:50000"),
-                                       addr("127.0.0.1:7882"), huge));
+  EXPECT_FALSE(
+      bridge_.port(0).deliver(&a, sink_, addr("203.0.113.1:50000"), addr("127.0.0.1:7882"), huge));
   bridge_.port(0).flush();
   sfu_loop_.run_once();  // no echo: the worker's loop would wait for nothing
   EXPECT_EQ(sfu_.from.size(), SfuBridge::kSlots);

@@ -75,9 +75,10 @@ TEST_F(LocalPeerTest, ChannelDataToTheSfuIsHandedOverFromTheRelayedAddress) {
   ByteVector reply = pattern(60);
   ByteVector buffer(Server::kPeerHeadroom + reply.size() + Server::kPeerTailroom);
   std::copy(reply.begin(), reply.end(), buffer.begin() + Server::kPeerHeadroom);
-  local_.last_sink->on_peer_packet(local_.last_context, addr(kSfu),
-                                   MutableBytes(buffer.data() + Server::kPeerHeadroom, reply.size()),
-                                   Server::kPeerHeadroom, Server::kPeerTailroom);
+  local_.last_sink->on_peer_packet(
+      local_.last_context, addr(kSfu),
+      MutableBytes(buffer.data() + Server::kPeerHeadroom, reply.size()), Server::kPeerHeadroom,
+      Server::kPeerTailroom);
   auto received = client_.take_received();
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(load_be16(received[0].data()), 0x4001);  // as ChannelData on its channel

@@ -385,9 +385,7 @@ class AllocatedClientTest : public ::testing::Test {
  protected:
   AllocatedClientTest() : client_(h_, "192.0.2.10:40000") {}
 
-  void SetUp() override {
-    ASSERT_TRUE(client_.allocate().is_success(stun::Method::kAllocate));
-  }
+  void SetUp() override { ASSERT_TRUE(client_.allocate().is_success(stun::Method::kAllocate)); }
 
   Harness h_;
   TestClient client_;

@@ -223,7 +223,7 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   // Subscribers: Alice's transport-wide numbers mean nothing on Bob's transport.
   EXPECT_EQ(o.find("transport-cc"), std::string::npos);
   EXPECT_EQ(o.find("transport-wide-cc"), std::string::npos);
-  EXPECT_TRUE(signal_.of(1, "offer").empty());       // nobody else publishes yet
+  EXPECT_TRUE(signal_.of(1, "offer").empty());  // nobody else publishes yet
 
   // Bob answers; a bad answer is refused with a reason.
   send(2, {{"type", "answer"}, {"sdp", "v=0\r\nnonsense"}});

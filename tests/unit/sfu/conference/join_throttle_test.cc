@@ -5,7 +5,9 @@
 namespace turnd::sfu::conference {
 namespace {
 
-SocketAddress addr(const char* text) { return *SocketAddress::parse(text); }
+SocketAddress addr(const char* text) {
+  return *SocketAddress::parse(text);
+}
 
 TEST(JoinThrottle, PerSourceLimitWithinTheWindow) {
   JoinThrottle t({3, 100, Seconds(60)});
@@ -18,7 +20,7 @@ TEST(JoinThrottle, PerSourceLimitWithinTheWindow) {
   EXPECT_FALSE(t.allowed(mallory, "room", now));
   EXPECT_FALSE(t.allowed(addr("192.0.2.66:2000"), "other", now));  // the port does not matter
   EXPECT_TRUE(t.allowed(addr("192.0.2.67:1000"), "room", now));    // others may still try
-  EXPECT_TRUE(t.allowed(mallory, "room", now + Seconds(60)));       // the window passed
+  EXPECT_TRUE(t.allowed(mallory, "room", now + Seconds(60)));      // the window passed
 }
 
 TEST(JoinThrottle, PerRoomLimitAcrossSources) {

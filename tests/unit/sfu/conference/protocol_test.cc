@@ -65,7 +65,8 @@ TEST(Protocol, ParsesPublishWithTracks) {
 
 TEST(Protocol, PublishTracksAreChecked) {
   refused(R"({"type":"publish","sdp":"x"})");
-  refused(R"({"type":"publish","sdp":"x","tracks":[{"mid":"0","kind":"audio","source":"camera"}]})");
+  refused(
+      R"({"type":"publish","sdp":"x","tracks":[{"mid":"0","kind":"audio","source":"camera"}]})");
   refused(R"({"type":"publish","sdp":"x","tracks":[{"mid":"0","kind":"smell","source":"mic"}]})");
   refused(R"({"type":"publish","sdp":"x","tracks":[{"mid":"0","kind":"audio","source":"mic"},
                                                    {"mid":"0","kind":"audio","source":"mic"}]})");
@@ -109,8 +110,10 @@ TEST(Protocol, BuildsServerMessages) {
   info.room_slug = "team";
   info.room_name = "Team \"A\"";
   info.participants = {{"p2", "Bob", true, false}};
-  info.ice_servers = {{{"turn:example.org:3478?transport=udp", "turns:example.org:443?transport=tcp"},
-                       "1700000000:p1", "secret=="}};
+  info.ice_servers = {
+      {{"turn:example.org:3478?transport=udp", "turns:example.org:443?transport=tcp"},
+       "1700000000:p1",
+       "secret=="}};
   json j = json::parse(joined_message(info));
   EXPECT_EQ(j["type"], "joined");
   EXPECT_EQ(j["moderator"], true);
@@ -119,7 +122,8 @@ TEST(Protocol, BuildsServerMessages) {
   EXPECT_EQ(j["iceServers"][0]["urls"][1], "turns:example.org:443?transport=tcp");
   EXPECT_EQ(j["iceServers"][0]["credential"], "secret==");
 
-  json offer = json::parse(offer_message("v=0", {{"3", {"p2", MediaKind::kVideo, TrackSource::kScreen}}}));
+  json offer =
+      json::parse(offer_message("v=0", {{"3", {"p2", MediaKind::kVideo, TrackSource::kScreen}}}));
   EXPECT_EQ(offer["tracks"]["3"]["source"], "screen");
   EXPECT_EQ(json::parse(error_message(error::kRoomFull, "full"))["code"], "room-full");
   EXPECT_EQ(json::parse(participant_left_message("p2", "kicked"))["reason"], "kicked");
