@@ -7,6 +7,7 @@
 #   make bench      micro-benchmarks, the relay load against coturn, the SFU loads
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make install    PREFIX=/usr DESTDIR=...
+#   make format     rewrite the C++ files to .clang-format (make test checks it)
 # SANITIZE=address,undefined builds into build-san/ with the sanitizers.
 
 PREFIX ?= /usr/local
@@ -26,7 +27,7 @@ BUILD ?= build-san
 CMAKE_FLAGS ?= -DTURND_SANITIZE=$(SANITIZE) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 endif
 
-.PHONY: all deps configure build test run db-stop bench fuzz install clean
+.PHONY: all deps configure build test run db-stop bench fuzz install clean format
 
 all: build
 
@@ -71,6 +72,9 @@ fuzz: deps
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    build-fuzz/corpus/$$name tests/fuzz/corpus/$$name || exit 1; \
 	done
+
+format:
+	bash scripts/check_format.sh --fix
 
 install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)

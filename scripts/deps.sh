@@ -11,7 +11,7 @@ packages=(
   libpqxx-dev libpq-dev  # the PostgreSQL store (db/) and turnctl
   # tests and benchmarks
   googletest libgtest-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format  # fuzzers and sanitizers; the tree's format check
   coturn            # turnutils_* client tools and the reference server for benchmarks
   iproute2 procps psmisc python3
   systemd strace    # systemd-analyze/-sysusers/-tmpfiles, strace: tests of systemd/ and make install
