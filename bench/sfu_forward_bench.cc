@@ -28,6 +28,7 @@
 #include "bench/sfu_browser.h"
 #include "db/code_hash.h"
 #include "sfu/conference/conference.h"
+#include "sfu/conference/scrypt_code_verifier.h"
 #include "turnd/common/log.h"
 
 namespace turnd::sfu::bench {
@@ -142,7 +143,8 @@ class Room {
   dtls::DtlsCertificate certificate_ = dtls::DtlsCertificate::generate();
   dtls::DtlsContext dtls_{certificate_};
   router::MediaEndpoint endpoint_;
-  conference::CodeVerifier codes_{[this](std::function<void()> t) { mailbox_.post(std::move(t)); }};
+  conference::ScryptCodeVerifier codes_{
+      [this](std::function<void()> t) { mailbox_.post(std::move(t)); }};
   std::unique_ptr<conference::Conference> conference_;
   std::vector<std::unique_ptr<Participant>> people_;
   std::deque<std::pair<Wire*, std::vector<std::byte>>> to_sfu_;

@@ -85,7 +85,7 @@ MediaPlane::MediaPlane(int control_fd, SocketAddress media, server::SfuBridge* b
       extra_(std::move(extra)),
       address_(media.port() != 0 ? media : media.with_port(free_udp_port())) {
   rooms_.replace(load_rooms());
-  codes_ = std::make_unique<conference::CodeVerifier>(
+  codes_ = std::make_unique<conference::ScryptCodeVerifier>(
       [this](std::function<void()> task) { base_.post(std::move(task)); });
   conference::ConferenceOptions options;
   options.udp_candidates = {address_};

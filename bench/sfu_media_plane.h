@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sfu/conference/conference.h"
+#include "sfu/conference/scrypt_code_verifier.h"
 #include "turnd/net/datagram_io.h"
 #include "turnd/net/event_loop.h"
 #include "turnd/net/udp_listener.h"
@@ -75,7 +76,7 @@ class MediaPlane {
   ControlSignal signal_;
   server::SfuBridge* bridge_;
   ExtraStats extra_;
-  std::unique_ptr<conference::CodeVerifier> codes_;
+  std::unique_ptr<conference::ScryptCodeVerifier> codes_;
   std::unique_ptr<conference::Conference> conference_;
   SocketAddress address_;
   std::unique_ptr<net::UdpListener> udp_;

@@ -1,6 +1,4 @@
 // Connections, joining and leaving, and the small messages (mute, kick, lock).
-#include <openssl/rand.h>
-
 #include <algorithm>
 
 #include "sfu/conference/conference_state.h"
@@ -11,7 +9,7 @@
 namespace turnd::sfu::conference {
 
 Conference::Conference(ConferenceDeps deps, ConferenceOptions options)
-    : deps_(std::move(deps)), options_(std::move(options)) {}
+    : deps_(std::move(deps)), options_(std::move(options)), throttle_(options_.join_limits) {}
 
 // turnd stops: everyone's visit ends as 'shutdown' (no messages: the
 // signalling server has stopped).
@@ -62,6 +60,7 @@ void Conference::on_close(ConnectionId connection) {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;
   if (Participant* p = it->second->participant) leave(*p, "left");
+  abandon_join(*it->second);
   connections_.erase(connection);
 }
 
@@ -112,87 +111,6 @@ void Conference::handle(Connection& c, const ClientMessage& m) {
     leave(*p, "left");
     deps_.signal.close(c.id);
   }
-}
-
-void Conference::join(Connection& c, const JoinRequest& j) {
-  if (c.participant != nullptr || c.joining) {
-    return refuse(c, error::kBadMessage, "this connection has joined already");
-  }
-  SteadyTime now = deps_.clock.now();
-  if (!throttle_.allowed(c.peer, j.room, now)) {
-    counters_.refused_joins++;
-    return refuse(c, error::kThrottled, "too many wrong codes; try again in a few minutes");
-  }
-  RoomDirectory::Entry room = deps_.rooms.find(j.room);
-  if (!room || (room->expires_at && *room->expires_at <= deps_.clock.unix_seconds())) {
-    counters_.refused_joins++;
-    return refuse(c, error::kNoSuchRoom, "there is no room '" + j.room + "'");
-  }
-  c.joining = true;
-  ConnectionId id = c.id;
-  std::string slug = j.room, name = j.name;
-  deps_.codes.verify(j.code, room->participant_code_hash, room->moderator_code_hash,
-                     [this, id, slug, name](CodeMatch match) { admit(id, slug, name, match); });
-}
-
-// After the code check: the connection may have gone, the room may have
-// filled up or been locked meanwhile.
-void Conference::admit(ConnectionId connection, const std::string& slug, const std::string& name,
-                       CodeMatch match) {
-  auto cit = connections_.find(connection);
-  if (cit == connections_.end()) return;
-  Connection& c = *cit->second;
-  c.joining = false;
-  if (match == CodeMatch::kNone) {
-    throttle_.record_failure(c.peer, slug, deps_.clock.now());
-    counters_.refused_joins++;
-    LOG_INFO("sfu", "wrong access code for room %s from %s", slug.c_str(),
-             log::pseudonym(c.peer).c_str());
-    return refuse(c, error::kWrongCode, "the access code is not right");
-  }
-  RoomDirectory::Entry info = deps_.rooms.find(slug);
-  if (!info) return refuse(c, error::kNoSuchRoom, "the room was deleted");
-  auto& room = rooms_[slug];
-  if (!room) {
-    room = std::make_unique<Room>();
-    room->slug = slug;
-  }
-  room->info = info;
-  bool moderator = match == CodeMatch::kModerator;
-  if (room->locked && !moderator) {
-    counters_.refused_joins++;
-    return refuse(c, error::kRoomLocked, "the room is locked");
-  }
-  if (info->max_participants &&
-      room->participants.size() >= static_cast<size_t>(*info->max_participants)) {
-    counters_.refused_joins++;
-    return refuse(c, error::kRoomFull, "the room is full");
-  }
-  auto p = std::make_unique<Participant>();
-  p->id = "p" + std::to_string(next_participant_++);
-  p->name = name;
-  p->moderator = moderator;
-  p->room = room.get();
-  p->connection = connection;
-  p->client = c.peer;
-  p->joined_unix = deps_.clock.unix_seconds();
-  RAND_bytes(reinterpret_cast<unsigned char*>(p->visit_id.data()), 16);
-  p->visit_id[6] = (p->visit_id[6] & std::byte{0x0F}) | std::byte{0x40};
-  p->visit_id[8] = (p->visit_id[8] & std::byte{0x3F}) | std::byte{0x80};
-  c.participant = p.get();
-  Participant& joined = *p;
-  room->participants.push_back(std::move(p));
-  counters_.joins++;
-  LOG_INFO("sfu", "%s joined room %s%s (%zu in the room)", joined.id.c_str(), slug.c_str(),
-           moderator ? " as moderator" : "", room->participants.size());
-  deps_.signal.send(connection, joined_message(joined_info(joined)));
-  broadcast(*joined.room, participant_joined_message({joined.id, joined.name, false, false}),
-            &joined);
-  if (deps_.on_participation) {
-    deps_.on_participation({joined.visit_id, info->id, joined.id, joined.name, joined.client,
-                            moderator, joined.joined_unix});
-  }
-  renegotiate(joined);  // what the others already publish
 }
 
 JoinedInfo Conference::joined_info(const Participant& p) const {

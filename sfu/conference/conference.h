@@ -68,6 +68,7 @@ struct ConferenceOptions {
   std::string turn_secret;
   uint32_t turn_credential_lifetime = 86400;
   char rest_separator = ':';
+  JoinThrottle::Limits join_limits;      // access-code guessing (join_throttle.h)
   Seconds broken_transport_timeout{20};  // a participant whose transport failed leaves
   uint64_t remb_bitrate = 2'500'000;     // what publishers are told they may send (video)
 };
@@ -84,6 +85,7 @@ struct ConferenceDeps {
 
 struct ConferenceCounters {
   uint64_t joins = 0, refused_joins = 0, leaves = 0;
+  uint64_t throttled_joins = 0, busy_joins = 0;  // refused as `throttled`, answered `busy`
   uint64_t forwarded_packets = 0, forwarded_bytes = 0;
   uint64_t nacks = 0, retransmitted = 0, plis = 0;
   uint64_t transport_feedback = 0, receiver_reports = 0, rembs = 0;
@@ -96,6 +98,7 @@ class Conference final : public transport::TransportListener {
   struct Producer;
   struct Consumer;
   struct Connection;
+  struct PendingJoin;
 
   Conference(ConferenceDeps deps, ConferenceOptions options);
   ~Conference() override;
@@ -121,14 +124,20 @@ class Conference final : public transport::TransportListener {
   // conference.cc: connections and messages
   void handle(Connection& c, const ClientMessage& m);
   void refuse(Connection& c, std::string_view code, std::string_view message);
-  void join(Connection& c, const JoinRequest& j);
-  void admit(ConnectionId connection, const std::string& slug, const std::string& name,
-             CodeMatch match);
-  JoinedInfo joined_info(const Participant& p) const;
-  std::vector<IceServer> ice_servers(const std::string& participant_id) const;
   void leave(Participant& p, std::string_view reason);
   void record_visit_end(const Participant& p, std::string_view reason);
   void broadcast(const Room& room, const std::string& text, const Participant* except);
+
+  // joining.cc: the throttle, the code check, admission
+  void join(Connection& c, const JoinRequest& j);
+  void run_delayed_joins(SteadyTime now);
+  void check_code(Connection& c);
+  void code_checked(ConnectionId connection, const SocketAddress& peer, const JoinRequest& request,
+                    CodeMatch match);
+  void abandon_join(Connection& c);
+  void admit(Connection& c, const JoinRequest& request, CodeMatch match);
+  JoinedInfo joined_info(const Participant& p) const;
+  std::vector<IceServer> ice_servers(const std::string& participant_id) const;
 
   // negotiation_flow.cc: SDP offers and answers, producers and consumers
   transport::WebRtcTransport& transport_for(Participant& p, bool publisher);
@@ -154,6 +163,7 @@ class Conference final : public transport::TransportListener {
   ConferenceDeps deps_;
   ConferenceOptions options_;
   JoinThrottle throttle_;
+  std::vector<std::pair<SteadyTime, ConnectionId>> delayed_joins_;  // joins waiting out a delay
   std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Room>, std::less<>> rooms_;
   uint64_t next_participant_ = 1;

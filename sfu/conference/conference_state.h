@@ -81,11 +81,19 @@ struct Conference::Room {
   bool locked = false;
 };
 
+// A join under way (joining.cc): waiting out the throttle's delay while
+// `check_at` is set, else its code is being checked.
+struct Conference::PendingJoin {
+  JoinRequest request;
+  std::optional<SteadyTime> check_at;
+  CodeVerifier::Priority priority = CodeVerifier::Priority::kNormal;
+};
+
 struct Conference::Connection {
   ConnectionId id = 0;
   SocketAddress peer;
   Participant* participant = nullptr;
-  bool joining = false;  // a code check is under way
+  std::optional<PendingJoin> join;
 };
 
 }  // namespace turnd::sfu::conference

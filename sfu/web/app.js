@@ -18,8 +18,9 @@ import { hookState, hookStats } from './hooks.js';
 
 const ERROR_TEXT = {
   'no-such-room': 'There is no meeting room with this name. Please check the link.',
-  'wrong-code': 'The access code is not right.',
+  'wrong-code': 'The access code is not right (or the link names no meeting room).',
   'throttled': 'Too many attempts. Please wait a minute, then try again.',
+  'busy': 'Many people are joining right now. Please try again in a moment.',
   'room-full': 'This meeting is full.',
   'room-locked': 'This meeting is locked: nobody else may join right now.',
   'bad-message': 'The server did not understand a request.',
@@ -70,6 +71,7 @@ const state = {
   publisher: null,
   subscriber: null,
   lastError: null,           // {code, message}
+  busyRetries: 0,            // `busy` answers retried for the current join
   waiters: [],               // turnd.join() promises: {resolve, reject}
 };
 let signaling = null;
@@ -150,6 +152,7 @@ function submitJoin() {
   showJoinError('');
   state.request = { room: form.room, code: form.code, name: form.name };
   state.lastError = null;
+  state.busyRetries = 0;
   setPhase('connecting');
   if (signaling) signaling.stop();
   signaling = new Signaling(`wss://${location.host}/ws`, {
@@ -260,7 +263,20 @@ async function onJoined(m) {
   publishLocalMedia();
 }
 
+// `busy`: many people are joining at once from the same network; the
+// server asks to try again in a moment, so the page does, quietly.
+const BUSY_RETRIES = 40;
+
 function onError(m) {
+  if (m.code === 'busy' && (state.phase === 'joining' || state.phase === 'reconnecting') &&
+      state.busyRetries < BUSY_RETRIES) {
+    state.busyRetries++;
+    const connection = signaling;
+    setTimeout(() => {
+      if (signaling === connection && (state.phase === 'joining' || state.phase === 'reconnecting')) sendJoin();
+    }, 1000 + Math.random() * 2000);
+    return;
+  }
   const text = errorText(m.code, m.message);
   state.lastError = { code: m.code, message: m.message };
   if (state.phase === 'joining' || state.phase === 'connecting') {

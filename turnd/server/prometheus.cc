@@ -174,7 +174,12 @@ std::string render_sfu(const SfuGauges& g) {
   one("turnd_sfu_participants", "gauge", "People in conferences.", get(g.participants));
   one("turnd_sfu_joins_total", "counter", "Joins accepted.", get(g.joins));
   one("turnd_sfu_refused_joins_total", "counter",
-      "Joins refused (wrong code, throttled, full, locked, no such room).", get(g.refused_joins));
+      "Joins refused (wrong code or no such room, throttled, full, locked).", get(g.refused_joins));
+  one("turnd_sfu_throttled_joins_total", "counter",
+      "Joins refused because their address sent too many wrong access codes.",
+      get(g.throttled_joins));
+  one("turnd_sfu_busy_joins_total", "counter",
+      "Joins answered busy (too many code checks under way); the page retries.", get(g.busy_joins));
   one("turnd_sfu_forwarded_packets_total", "counter", "RTP packets forwarded to subscribers.",
       get(g.forwarded_packets));
   one("turnd_sfu_forwarded_bytes_total", "counter", "RTP bytes forwarded to subscribers.",

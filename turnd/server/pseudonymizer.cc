@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "turnd/common/client_key.h"
 #include "turnd/common/log.h"
 
 namespace turnd::server {
@@ -41,16 +42,6 @@ bool from_hex(std::string_view hex, std::array<unsigned char, 32>& out) {
     out[i] = static_cast<unsigned char>(hi << 4 | lo);
   }
   return true;
-}
-
-// The 4 bytes of an IPv4 or IPv4-mapped IPv6 address; empty otherwise.
-std::span<const std::byte> ipv4_bytes(const SocketAddress& a) {
-  auto ip = a.ip_bytes();
-  if (a.is_v4()) return ip;
-  static constexpr std::byte kMapped[12] = {
-      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, std::byte{0xff}, std::byte{0xff}};
-  if (ip.size() == 16 && std::memcmp(ip.data(), kMapped, 12) == 0) return ip.subspan(12);
-  return {};
 }
 
 // Writes the key file atomically (temporary file, fsync, rename).

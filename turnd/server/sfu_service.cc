@@ -100,7 +100,7 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
       bridge_(bridge),
       certificate_(sfu::dtls::DtlsCertificate::generate()),
       dtls_(certificate_) {
-  codes_ = std::make_unique<sfu::conference::CodeVerifier>(
+  codes_ = std::make_unique<sfu::conference::ScryptCodeVerifier>(
       [this](std::function<void()> task) { base_.post(std::move(task)); });
   sfu::conference::ConferenceDeps deps{
       clock_,
@@ -222,6 +222,8 @@ void SfuService::publish_gauges() {
   gauges_.retransmitted.store(c.retransmitted, std::memory_order_relaxed);
   gauges_.joins.store(c.joins, std::memory_order_relaxed);
   gauges_.refused_joins.store(c.refused_joins, std::memory_order_relaxed);
+  gauges_.throttled_joins.store(c.throttled_joins, std::memory_order_relaxed);
+  gauges_.busy_joins.store(c.busy_joins, std::memory_order_relaxed);
   gauges_.transport_feedback.store(c.transport_feedback, std::memory_order_relaxed);
   gauges_.receiver_reports.store(c.receiver_reports, std::memory_order_relaxed);
   gauges_.rembs.store(c.rembs, std::memory_order_relaxed);

@@ -7,7 +7,7 @@
 //                  posted to the media thread, replies go back through
 //                  SignalServer::send (thread-safe)
 //
-// and a code-checking thread (scrypt) inside the conference's CodeVerifier.
+// and code-checking threads (scrypt) in a ScryptCodeVerifier.
 // Rooms come from the store: replace_rooms() swaps the cached directory (any
 // thread).
 #pragma once
@@ -19,6 +19,7 @@
 
 #include "sfu/conference/conference.h"
 #include "sfu/conference/room_directory.h"
+#include "sfu/conference/scrypt_code_verifier.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
 #include "sfu/router/media_endpoint.h"
@@ -37,8 +38,8 @@ namespace turnd::server {
 // Read by /metrics: relaxed snapshots the media thread writes every 50 ms.
 struct SfuGauges {
   std::atomic<uint64_t> rooms{0}, participants{0}, forwarded_packets{0}, forwarded_bytes{0},
-      nacks{0}, retransmitted{0}, plis{0}, joins{0}, refused_joins{0}, transport_feedback{0},
-      receiver_reports{0}, rembs{0};
+      nacks{0}, retransmitted{0}, plis{0}, joins{0}, refused_joins{0}, throttled_joins{0},
+      busy_joins{0}, transport_feedback{0}, receiver_reports{0}, rembs{0};
 };
 
 // Why the SFU cannot run with `c`, or empty when it can.
@@ -90,7 +91,7 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
   stun::MacContext mac_;
   sfu::router::MediaEndpoint endpoint_;
   sfu::conference::RoomDirectory rooms_;
-  std::unique_ptr<sfu::conference::CodeVerifier> codes_;
+  std::unique_ptr<sfu::conference::ScryptCodeVerifier> codes_;
   std::unique_ptr<sfu::conference::Conference> conference_;
   std::unique_ptr<net::UdpListener> udp_;
   std::unique_ptr<net::StreamListener> tcp_;

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "db/code_hash.h"
+#include "sfu/conference/scrypt_code_verifier.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/sdp/parser.h"
 #include "turnd/auth/authenticator.h"
@@ -57,6 +58,21 @@ struct Mailbox {
     wake.notify_one();
   }
   // Runs what arrived, waiting up to 10 s for `expected` tasks.
+  // Runs whatever arrives until nothing has for `quiet`.
+  size_t run_ready(std::chrono::milliseconds quiet) {
+    size_t done = 0;
+    while (true) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex);
+        if (!wake.wait_for(lock, quiet, [&] { return !tasks.empty(); })) return done;
+        task = std::move(tasks.front());
+        tasks.pop_front();
+      }
+      task();
+      ++done;
+    }
+  }
   void run(size_t expected = 1) {
     for (size_t done = 0; done < expected; ++done) {
       std::function<void()> task;
@@ -80,25 +96,32 @@ class ConferenceTest : public ::testing::Test {
       : certificate_(dtls::DtlsCertificate::generate()),
         dtls_(certificate_),
         codes_([this](std::function<void()> task) { mailbox_.post(std::move(task)); }) {
-    db::Room room;
-    room.id = 7;
-    room.slug = "team";
-    room.display_name = "The Team";
-    room.participant_code_hash = db::hash_code(kCode);
-    room.moderator_code_hash = db::hash_code(kModeratorCode);
-    room.max_participants = 3;
-    rooms_.replace({room});
-    ConferenceOptions options;
-    options.udp_candidates = {*SocketAddress::parse("192.0.2.1:7882")};
-    options.turn_urls = {"turn:192.0.2.1:3478?transport=udp", "turn:192.0.2.1:3478?transport=tcp"};
-    options.turn_secret = "browser-secret";
+    team_.id = 7;
+    team_.slug = "team";
+    team_.display_name = "The Team";
+    team_.participant_code_hash = db::hash_code(kCode);
+    team_.moderator_code_hash = db::hash_code(kModeratorCode);
+    team_.max_participants = 3;
+    rooms_.replace({team_});
+    options_.udp_candidates = {*SocketAddress::parse("192.0.2.1:7882")};
+    options_.turn_urls = {"turn:192.0.2.1:3478?transport=udp", "turn:192.0.2.1:3478?transport=tcp"};
+    options_.turn_secret = "browser-secret";
+    restart();
+  }
+
+  // A new conference with options_ (tests change them first).
+  void restart() {
+    conference_.reset();
     conference_ = std::make_unique<Conference>(
         ConferenceDeps{clock_, rooms_, signal_, codes_, endpoint_,
                        transport::TransportDeps{clock_, dtls_, srtp_, mac_, endpoint_},
                        [this](const ParticipationEvent& e) { visits_.push_back(e); }},
-        options);
+        options_);
   }
 
+  void open_from(ConnectionId c, const std::string& address) {
+    conference_->on_open(c, *SocketAddress::parse(address));
+  }
   void open(ConnectionId c) {
     conference_->on_open(c, *SocketAddress::parse("198.51.100." + std::to_string(c) + ":5000"));
   }
@@ -132,6 +155,8 @@ class ConferenceTest : public ::testing::Test {
   }
 
   ManualClock clock_;
+  db::Room team_;
+  ConferenceOptions options_;
   RoomDirectory rooms_;
   FakeSignal signal_;
   Mailbox mailbox_;
@@ -140,26 +165,150 @@ class ConferenceTest : public ::testing::Test {
   dtls::DtlsCertificate certificate_;
   dtls::DtlsContext dtls_;
   router::MediaEndpoint endpoint_;
-  CodeVerifier codes_;
+  ScryptCodeVerifier codes_;
   std::vector<ParticipationEvent> visits_;
   std::unique_ptr<Conference> conference_;
 };
 
-TEST_F(ConferenceTest, WrongCodesAreRefusedThenThrottled) {
+json join_request(const std::string& room, const std::string& code) {
+  return {{"type", "join"}, {"room", room}, {"code", code}, {"name", "M"}};
+}
+
+TEST_F(ConferenceTest, WrongCodesAreDelayedThenThrottledWhileOthersJoin) {
+  options_.join_limits.host = {2, 4, Seconds(60), Milliseconds(1000), Milliseconds(4000)};
+  restart();
   open(1);
-  for (int i = 0; i < 5; ++i) {
-    send(1, {{"type", "join"}, {"room", "team"}, {"code", "nope-nope-nope"}, {"name", "M"}});
+  for (int i = 0; i < 2; ++i) {
+    send(1, join_request("team", "nope-nope-nope"));
     mailbox_.run();
     EXPECT_EQ(last(1)["code"], "wrong-code");
   }
-  send(1, {{"type", "join"}, {"room", "team"}, {"code", kCode}, {"name", "M"}});
+  for (int wait : {1, 2}) {  // past the free tries: 1 s, then 2 s before the check
+    size_t replies = signal_.sent[1].size();
+    send(1, join_request("team", "nope-nope-nope"));
+    EXPECT_EQ(mailbox_.run_ready(std::chrono::milliseconds(300)), 0u);  // nothing checked yet
+    clock_.advance(Seconds(wait - 1));
+    conference_->on_timer();
+    EXPECT_EQ(mailbox_.run_ready(std::chrono::milliseconds(300)), 0u);
+    clock_.advance(Seconds(1));
+    conference_->on_timer();
+    mailbox_.run();
+    ASSERT_EQ(signal_.sent[1].size(), replies + 1);
+    EXPECT_EQ(last(1)["code"], "wrong-code");
+  }
+  send(1, join_request("team", kCode));     // even the right code, from there
   EXPECT_EQ(last(1)["code"], "throttled");  // refused before any check
-  send(1, {{"type", "join"}, {"room", "nowhere"}, {"code", kCode}, {"name", "M"}});
+  send(1, join_request("nowhere", kCode));
   EXPECT_EQ(last(1)["code"], "throttled");
+  join(2, "Bob");  // the same /24, another address: in at once
+  EXPECT_EQ(last(2)["type"], "joined");
+  EXPECT_EQ(conference_->counters().throttled_joins, 2u);
+}
+
+TEST_F(ConferenceTest, AnUnknownRoomAnswersExactlyLikeAWrongCode) {
+  open(1);
+  send(1, join_request("nowhere", kCode));
+  mailbox_.run();  // a code check ran all the same
   open(2);
-  send(2, {{"type", "join"}, {"room", "nowhere"}, {"code", kCode}, {"name", "M"}});
-  EXPECT_EQ(last(2)["code"], "no-such-room");
-  EXPECT_EQ(conference_->participant_count(), 0u);
+  send(2, join_request("team", "nope-nope-nope"));
+  mailbox_.run();
+  EXPECT_EQ(last(1), last(2));
+  EXPECT_EQ(last(1)["code"], "wrong-code");
+  rooms_.replace({});  // a room deleted while somebody types
+  open(3);
+  send(3, join_request("team", kCode));
+  mailbox_.run();
+  EXPECT_EQ(last(3), last(2));
+}
+
+TEST_F(ConferenceTest, LockedAndFullAreToldOnlyToTheRightCode) {
+  join(1, "Mod", kModeratorCode);
+  send(1, {{"type", "lock"}, {"locked", true}});
+  open(2);
+  send(2, join_request("team", "nope-nope-nope"));
+  mailbox_.run();
+  EXPECT_EQ(last(2)["code"], "wrong-code");
+  send(2, join_request("team", kCode));
+  mailbox_.run();
+  EXPECT_EQ(last(2)["code"], "room-locked");
+}
+
+// Guesses sent in parallel: no more go to the check than could carry the
+// address to refuse_at; the rest are told `busy`.
+TEST_F(ConferenceTest, ParallelGuessesFromOneAddressAreBounded) {
+  options_.join_limits.host = {100, 3, Seconds(60), Milliseconds(0), Milliseconds(0)};
+  restart();
+  for (ConnectionId c = 1; c <= 6; ++c) {
+    open_from(c, "192.0.2.66:" + std::to_string(1000 + c));
+    send(c, join_request("team", "guess-" + std::to_string(c)));
+  }
+  for (ConnectionId c = 4; c <= 6; ++c) EXPECT_EQ(last(c)["code"], "busy");
+  mailbox_.run(3);
+  for (ConnectionId c = 1; c <= 3; ++c) EXPECT_EQ(last(c)["code"], "wrong-code");
+  send(4, join_request("team", kCode));
+  EXPECT_EQ(last(4)["code"], "throttled");
+  EXPECT_EQ(conference_->counters().busy_joins, 3u);
+}
+
+// A school behind one NAT address: 200 people join at once with the default
+// limits, one in ten mistyping the code first; `busy` is retried after 2 s as
+// the page does. Everyone is in within a minute (simulated time; the room's
+// hashes are cheap so the test is quick, the throttle's decisions are the
+// same).
+TEST_F(ConferenceTest, TwoHundredPeopleBehindOneAddressJoinWithinAMinute) {
+  db::CodeHashParams cheap;
+  cheap.scrypt_n = 1024;
+  db::Room school;
+  school.id = 8;
+  school.slug = "school";
+  school.participant_code_hash = db::hash_code(kCode, cheap);
+  school.moderator_code_hash = db::hash_code(kModeratorCode, cheap);
+  rooms_.replace({team_, school});
+  struct Person {
+    ConnectionId id;
+    bool typo;
+    size_t replies_seen = 0;
+    std::optional<SteadyTime> retry_at;
+    bool in = false;
+  };
+  std::vector<Person> people;
+  auto send_join = [&](Person& p) {
+    p.replies_seen = signal_.sent[p.id].size();
+    send(p.id, join_request("school", p.typo ? "k7pm-2qxd-9hfa-wr3x" : kCode));
+    p.typo = false;  // the second try is right
+  };
+  for (int i = 0; i < 200; ++i) {
+    people.push_back({static_cast<ConnectionId>(100 + i), i % 10 == 0});
+    open_from(people.back().id, "203.0.113.7:" + std::to_string(20000 + i));
+  }
+  for (Person& p : people) send_join(p);
+  const SteadyTime start = clock_.now();
+  size_t in = 0;
+  while (in < people.size() && clock_.now() - start <= Seconds(60)) {
+    mailbox_.run_ready(std::chrono::milliseconds(30));
+    for (Person& p : people) {
+      auto& sent = signal_.sent[p.id];
+      for (; !p.in && !p.retry_at && p.replies_seen < sent.size(); ++p.replies_seen) {
+        const json& m = sent[p.replies_seen];
+        if (m["type"] == "joined") {
+          p.in = true;
+          ++in;
+        } else if (m["type"] == "error") {
+          ASSERT_TRUE(m["code"] == "busy" || m["code"] == "wrong-code") << m.dump();
+          p.retry_at = clock_.now() + Seconds(2);
+        }
+      }
+      if (p.retry_at && *p.retry_at <= clock_.now()) {
+        p.retry_at.reset();
+        send_join(p);
+      }
+    }
+    clock_.advance(Seconds(1));
+    conference_->on_timer();
+  }
+  EXPECT_EQ(in, people.size());
+  EXPECT_LE(clock_.now() - start, Seconds(60));
+  EXPECT_EQ(conference_->counters().throttled_joins, 0u);
 }
 
 TEST_F(ConferenceTest, JoinersGetTurnCredentialsAndSeeEachOther) {
