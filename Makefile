@@ -5,15 +5,19 @@
 #                   $DATABASE_URL, else the config's database=, else a private PostgreSQL
 #                   cluster in var/postgres, started on demand (make db-stop stops it)
 #   make bench      micro-benchmarks, the relay load against coturn, the SFU loads
-#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (clang)
+#   make fuzz       run each libFuzzer target for FUZZ_RUNS inputs (clang, ASan/UBSan)
+#   make sanitize   unit tests and fuzz corpora under ASan/UBSan (build-san/; CI runs it)
 #   make install    PREFIX=/usr DESTDIR=...
 #   make format     rewrite the C++ files to .clang-format (make test checks it)
 # SANITIZE=address,undefined builds into build-san/ with the sanitizers.
 
+SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 JOBS ?= 2
-FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 3600
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/%_fuzz.cc,%,$(wildcard tests/fuzz/*_fuzz.cc))
 SANITIZE ?=
 CTEST_ARGS ?=
 CONF ?= conf/turnd.dev.conf
@@ -27,7 +31,7 @@ BUILD ?= build-san
 CMAKE_FLAGS ?= -DTURND_SANITIZE=$(SANITIZE) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 endif
 
-.PHONY: all deps configure build test run db-stop bench fuzz install clean format
+.PHONY: all deps configure build test sanitize run db-stop bench fuzz install clean format
 
 all: build
 
@@ -61,16 +65,33 @@ bench: build
 	bash bench/sfu_load.sh $(BUILD)/bin/sfu_load $(BUILD)/sfu_load.log
 	bash bench/sfu_turn_load.sh $(BUILD)/bin/sfu_turn_load $(BUILD)/sfu_turn_load.log
 
+# The unit tests and every fuzz corpus under ASan/UBSan, in build-san/ (.ci/run
+# runs it after make test; make test SANITIZE=address,undefined runs everything).
+SAN_FLAGS = -DTURND_SANITIZE=address,undefined -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+sanitize: deps
+	cmake -S . -B build-san -G Ninja $(SAN_FLAGS)
+	cmake --build build-san -j $(JOBS) --target unit_tests sfu_unit_tests bench_unit_tests \
+	  $(addprefix fuzz_,$(FUZZ_TARGETS))
+	cd build-san && ctest --output-on-failure -L 'unit|fuzz' $(CTEST_ARGS)
+
+# make fuzz [FUZZ_TARGETS="sdp signal"] [FUZZ_RUNS=N] [FUZZ_SECONDS=S]: each target
+# runs until FUZZ_RUNS inputs or FUZZ_SECONDS, whichever comes first, with its
+# dictionary, its committed seeds and a growing corpus in build-fuzz/corpus/;
+# a crash stops it and leaves the input in build-fuzz/artifacts/ (commit it to
+# tests/fuzz/corpus/NAME/ once fixed: make test replays it from then on).
 fuzz: deps
 	cmake -S . -B build-fuzz -G Ninja -DTURND_FUZZ=ON -DTURND_SANITIZE=address,undefined \
 	  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
-	cmake --build build-fuzz -j $(JOBS) --target \
-	  $$(ninja -C build-fuzz -t targets all | sed -n 's/^\(fuzz_[a-z_]*\): phony/\1/p')
-	@for f in build-fuzz/bin/fuzz_*; do \
-	  name=$${f##*/fuzz_}; mkdir -p build-fuzz/corpus/$$name; \
-	  echo "== fuzzing $$name for $(FUZZ_SECONDS)s"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    build-fuzz/corpus/$$name tests/fuzz/corpus/$$name || exit 1; \
+	cmake --build build-fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@mkdir -p build-fuzz/artifacts; for name in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$name; \
+	  echo "== fuzzing $$name: $(FUZZ_RUNS) runs or $(FUZZ_SECONDS) s"; \
+	  build-fuzz/bin/fuzz_$$name -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) \
+	    -dict=tests/fuzz/$$name.dict -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/artifacts/$$name- \
+	    build-fuzz/corpus/$$name tests/fuzz/corpus/$$name 2>&1 | tee build-fuzz/$$name.log \
+	    | grep -E '^(#[0-9]+ +(DONE|pulse)|stat::number_of_executed_units|==.*ERROR|SUMMARY)'; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
 format:

@@ -64,9 +64,9 @@ JoinThrottle::Decision JoinThrottle::submit(const SocketAddress& source, std::st
   }
   // Checks under way may all be wrong: they must not carry the host past
   // refuse_at together (the page retries `busy` in a moment).
-  if (host != nullptr &&
-      (host->pending >= limits_.max_pending ||
-       (limits_.host.refuse_at > 0 && host->failures() + host->pending >= limits_.host.refuse_at))) {
+  if (host != nullptr && (host->pending >= limits_.max_pending ||
+                          (limits_.host.refuse_at > 0 &&
+                           host->failures() + host->pending >= limits_.host.refuse_at))) {
     d.verdict = Verdict::kBusy;
     return d;
   }

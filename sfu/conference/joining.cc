@@ -36,9 +36,9 @@ void Conference::join(Connection& c, const JoinRequest& j) {
     counters_.busy_joins++;
     return refuse(c, error::kBusy, "many people are joining from your network; try again");
   }
-  c.join = PendingJoin{j, std::nullopt,
-                       d.low_priority ? CodeVerifier::Priority::kLow
-                                      : CodeVerifier::Priority::kNormal};
+  c.join =
+      PendingJoin{j, std::nullopt,
+                  d.low_priority ? CodeVerifier::Priority::kLow : CodeVerifier::Priority::kNormal};
   if (d.delay.count() == 0) return check_code(c);
   c.join->check_at = now + d.delay;
   delayed_joins_.emplace_back(*c.join->check_at, c.id);

@@ -24,8 +24,8 @@ class ScryptCodeVerifier final : public CodeVerifier {
  public:
   using Post = std::function<void(std::function<void()>)>;
   struct Limits {
-    unsigned threads = 0;       // 0: half the cores, 1 to 4
-    size_t max_normal = 256;    // queued checks per priority; more are refused
+    unsigned threads = 0;     // 0: half the cores, 1 to 4
+    size_t max_normal = 256;  // queued checks per priority; more are refused
     size_t max_low = 64;
   };
 

@@ -129,6 +129,9 @@ struct Config {
   std::string web_root;             // the client's files; empty: installed or source tree
   std::string imprint_file;         // served at /imprint
   std::string privacy_file;         // served at /privacy
+  // Access-code guessing (sfu/conference/join_throttle.h), per address:
+  uint32_t join_free_attempts = 10;  // wrong codes before each try is delayed
+  uint32_t join_max_failures = 60;   // wrong codes (leaking 6 a minute) that refuse
 
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
   // load() and parse_text() have already printed them to stderr.

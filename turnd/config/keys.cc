@@ -196,6 +196,8 @@ constexpr KeySpec kKeys[] = {
     {"web-root", kValue, set_string<&Config::web_root>},
     {"imprint-file", kValue, set_string<&Config::imprint_file>},
     {"privacy-file", kValue, set_string<&Config::privacy_file>},
+    {"join-free-attempts", kValue, set_number<&Config::join_free_attempts>},
+    {"join-max-failures", kValue, set_number<&Config::join_max_failures>},
 };
 
 }  // namespace

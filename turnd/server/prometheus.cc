@@ -91,6 +91,10 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
            [](S s) { return s.turn->allocations_expired.get(); });
   w.metric("turnd_auth_failures_total", "counter", "Requests with wrong credentials.",
            [](S s) { return s.turn->auth_failures.get(); });
+  w.metric("turnd_auth_throttled_total", "counter",
+           "Requests dropped unanswered while their address and user name wait after wrong "
+           "passwords.",
+           [](S s) { return s.turn->auth_throttled.get(); });
   w.metric("turnd_stale_nonces_total", "counter", "Requests with an expired or foreign nonce.",
            [](S s) { return s.turn->stale_nonces.get(); });
   w.metric("turnd_error_responses_total", "counter", "STUN error responses sent.",

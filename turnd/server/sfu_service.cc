@@ -72,6 +72,8 @@ sfu::conference::ConferenceOptions conference_options(const config::Config& c,
   }
   o.turn_secret = std::move(turn_secret);
   o.rest_separator = c.rest_api_separator;
+  o.join_limits.host.free = c.join_free_attempts;
+  o.join_limits.host.refuse_at = c.join_max_failures;
   return o;
 }
 

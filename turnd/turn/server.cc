@@ -220,6 +220,12 @@ bool Server::authenticate(Request& r) noexcept {
     send_challenge(r, stun::error::kStaleNonce);
     return false;
   }
+  // Wrong passwords made this address and user name wait: dropped unanswered,
+  // before any password is checked (auth/auth_throttle.h).
+  if (auth_throttle_.waiting(r.tuple.client, username.text(), deps_.clock.now())) {
+    metrics_.auth_throttled.add();
+    return false;
+  }
   r.algorithm = sha256 ? stun::MacAlgorithm::kSha256 : stun::MacAlgorithm::kSha1;
   auth::Authenticator::Candidates keys;
   policy_->authenticator.candidate_keys(username.text(), r.algorithm, mac_, keys);
@@ -234,14 +240,16 @@ bool Server::authenticate(Request& r) noexcept {
     // `keys` dies with this function; the response needs the key after it.
     std::memcpy(request_key_.data(), keys.key(i).data(), keys.key_length);
     r.key = Bytes(request_key_.data(), keys.key_length);
+    auth_throttle_.record_success(r.tuple.client, username.text());
     return true;
   }
   metrics_.auth_failures.add();
-  // Logged once per source per window at the 10th failure: a guesser, not a typo.
-  if (auth_failures_.record(r.tuple.client, deps_.clock.now()) == 10) {
-    LOG_WARN("auth", "%s: 10 failed authentications within %llds",
-             log::pseudonym(r.tuple.client).c_str(),
-             static_cast<long long>(auth::FailureCounter::kWindow.count()));
+  // Logged once, when the pair starts to wait: a guesser, not a typo.
+  if (auth_throttle_.record_failure(r.tuple.client, username.text(), deps_.clock.now()) ==
+      auth_throttle_.limits().free + 1) {
+    LOG_WARN("auth", "%s, user %s: %u wrong passwords; its requests wait from now on",
+             log::pseudonym(r.tuple.client).c_str(), log::pseudonym(username.text()).c_str(),
+             auth_throttle_.limits().free + 1);
   }
   send_challenge(r, stun::error::kUnauthenticated);
   return false;

@@ -14,8 +14,8 @@
 #include <memory>
 #include <unordered_map>
 
+#include "turnd/auth/auth_throttle.h"
 #include "turnd/auth/authenticator.h"
-#include "turnd/auth/failure_counter.h"
 #include "turnd/auth/nonce.h"
 #include "turnd/common/clock.h"
 #include "turnd/stun/integrity.h"
@@ -75,9 +75,9 @@ class Server final : public RelaySink, public ClientPacketHandler {
   const Metrics& metrics() const noexcept { return metrics_; }
   size_t allocation_count() const noexcept { return allocations_.size(); }
   const Allocation* find(const FiveTuple& tuple) const noexcept;
-  // Authentication failures of `source` in the last minute (for throttling).
-  uint32_t auth_failures(const SocketAddress& source) const noexcept {
-    return auth_failures_.count(source, deps_.clock.now());
+  // Wrong passwords of `source` for `username` still counted by the throttle.
+  uint32_t auth_failures(const SocketAddress& source, std::string_view username) const noexcept {
+    return auth_throttle_.failures(source, username, deps_.clock.now());
   }
 
  private:
@@ -119,7 +119,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   PolicyPtr policy_;
   Metrics metrics_;
   stun::MacContext mac_;
-  auth::FailureCounter auth_failures_;
+  auth::AuthThrottle auth_throttle_;
   std::unordered_map<FiveTuple, std::unique_ptr<Allocation>, FiveTupleHash> allocations_;
   std::array<std::byte, 2048> scratch_{};    // responses are built here
   std::array<std::byte, 32> request_key_{};  // the key of the request being answered

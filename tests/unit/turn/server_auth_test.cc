@@ -148,10 +148,63 @@ TEST(ServerAuth, WrongPasswordIs401) {
   EXPECT_FALSE(response.text(attr::kNonce).empty());
   EXPECT_FALSE(response.has(attr::kMessageIntegrity));
   EXPECT_EQ(h.metrics().auth_failures.get(), 1u);
-  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.10:1")), 1u);  // per source IP
-  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.11")), 0u);
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.10:1"), "alice"), 1u);
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.11"), "alice"), 0u);
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.10"), "bob"), 0u);
   EXPECT_EQ(h.server.allocation_count(), 0u);
   EXPECT_TRUE(h.relays.requests.empty());
+}
+
+// Guessing alice's password from one address: 5 tries are answered, then the
+// pair waits 1 s, 2 s, 4 s ... and its requests (even with the right
+// password) are dropped unanswered until the wait is over; alice elsewhere,
+// and bob from the same address, are not slowed at all.
+TEST(ServerAuth, WrongPasswordsMakeThatAddressAndUserWait) {
+  Harness h;
+  TestClient guesser(h, "192.0.2.66:40000", "alice", "guess");
+  for (int i = 0; i < 6; ++i) {
+    Message response = guesser.allocate();
+    ASSERT_EQ(response.error_code(), error::kUnauthenticated) << i;
+  }
+  // The 6th failure started a wait of 1 s: nothing is answered now.
+  EXPECT_TRUE(guesser.send_raw(guesser.build(Method::kAllocate, add_udp_transport)).empty());
+  guesser.password = "alice-pass";  // not even the right password, from here, now
+  EXPECT_TRUE(guesser.send_raw(guesser.build(Method::kAllocate, add_udp_transport)).empty());
+  EXPECT_EQ(h.metrics().auth_throttled.get(), 2u);
+  EXPECT_EQ(h.metrics().auth_failures.get(), 6u);
+
+  TestClient alice(h, "198.51.100.7:40000", "alice", "alice-pass");  // elsewhere
+  EXPECT_TRUE(alice.allocate().is_success(Method::kAllocate));
+  TestClient bob(h, "192.0.2.66:40001", "bob", "bob-pass");  // same address, other user
+  EXPECT_TRUE(bob.allocate().is_success(Method::kAllocate));
+
+  h.advance(1);  // the wait is over: one more try, which fails and waits 2 s
+  guesser.password = "guess";
+  EXPECT_EQ(guesser.allocate().error_code(), error::kUnauthenticated);
+  h.advance(1);
+  EXPECT_TRUE(guesser.send_raw(guesser.build(Method::kAllocate, add_udp_transport)).empty());
+  h.advance(1);  // 2 s: the right password is answered, and clears the count
+  guesser.password = "alice-pass";
+  EXPECT_TRUE(guesser.allocate().is_success(Method::kAllocate));
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.66"), "alice"), 0u);
+}
+
+// Failures without a valid nonce (a forged source has never seen one) are
+// not counted: nobody can make a victim's address wait.
+TEST(ServerAuth, OnlyFailuresWithAValidNonceCount) {
+  Harness h;
+  TestClient forger(h, "192.0.2.10:40000", "alice", "guess");
+  forger.nonce = "obviously-not-a-nonce-of-this-server";
+  forger.realm = kRealm;
+  forger.retry_stale_nonce = false;
+  for (int i = 0; i < 20; ++i) {
+    Message response = forger.transact(forger.build(Method::kAllocate, add_udp_transport));
+    EXPECT_EQ(response.error_code(), error::kStaleNonce);
+    forger.nonce = "obviously-not-a-nonce-of-this-server";
+  }
+  EXPECT_EQ(h.server.auth_failures(*SocketAddress::parse("192.0.2.10"), "alice"), 0u);
+  TestClient alice(h, "192.0.2.10:40001", "alice", "alice-pass");
+  EXPECT_TRUE(alice.allocate().is_success(Method::kAllocate));
 }
 
 TEST(ServerAuth, UnknownUserIs401) {

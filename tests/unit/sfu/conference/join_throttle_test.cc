@@ -79,9 +79,9 @@ TEST(JoinThrottle, ParallelAttemptsAreBoundedBeforeTheyComeBack) {
   EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kBusy);  // max_pending
   EXPECT_EQ(t.pending(a), 4u);
   for (int i = 0; i < 4; ++i) t.finished(a, "room", true, now);  // all were wrong
-  EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kGo);    // 4 + 0 under way
-  EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kGo);    // 4 + 1 under way
-  EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kBusy);  // 4 + 2 would reach 6
+  EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kGo);     // 4 + 0 under way
+  EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kGo);     // 4 + 1 under way
+  EXPECT_EQ(t.submit(a, "room", now).verdict, Verdict::kBusy);   // 4 + 2 would reach 6
   t.finished(a, "room", true, now);
   t.finished(a, "room", true, now);
   EXPECT_TRUE(t.refused(a, now));  // a delayed attempt asks again before its check

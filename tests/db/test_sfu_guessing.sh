@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Access-code guessing against the real turnd (issue 11, class 3): wrong codes
+# from 127.0.0.2 and 127.0.0.3 are slowed down, then refused, while the right
+# code from 127.0.0.4 joins at once; an unknown room answers like a wrong code;
+# 12 people behind one address join together. Real WSS clients
+# (hardening/guess_codes.py), a real PostgreSQL (run_with_cluster.sh).
+: "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
+: "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
+source "$TURND_SRC/tests/e2e/lib.sh"
+URL="$TURND_TEST_DATABASE_URL"
+
+"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
+"$TURNCTL_BIN" --database="$URL" room create team --name "Team" >/dev/null || fail "room create"
+CODE=k7pm-2qxd-9hfa-wr3e
+"$TURNCTL_BIN" --database="$URL" room set-code team --code="$CODE" >/dev/null || fail "set-code"
+
+make_cert
+pick_port WEB_PORT
+pick_port SFU_PORT
+pick_port METRICS_PORT
+start_server prometheus "prometheus-port=$METRICS_PORT" realm=example.org use-auth-secret \
+  static-auth-secret=e2e-secret "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" \
+  "pkey=$PKEY" "web-port=$WEB_PORT" "sfu-port=$SFU_PORT" sfu-tcp-port=0 \
+  "web-root=$TURND_SRC/sfu/web" join-free-attempts=2 join-max-failures=6
+for _ in $(seq 50); do tcp_listens "$WEB_PORT" && break; sleep 0.1; done
+
+timeout 120 /usr/bin/python3 "$TURND_SRC/tests/db/hardening/guess_codes.py" --port "$WEB_PORT" \
+  --room team --code "$CODE" --free 2 --max 6 >"$E2E_TMP/guess.log" 2>&1
+rc=$?
+sed 's/^/    /' "$E2E_TMP/guess.log"
+[ "$rc" = 0 ] || fail "the guessing checks failed (exit $rc)"
+
+metrics=$(curl -s "http://127.0.0.1:$METRICS_PORT/metrics")
+throttled=$(grep -E '^turnd_sfu_throttled_joins_total ' <<<"$metrics" | awk '{print $2}')
+[ "${throttled:-0}" -ge 2 ] || fail "turnd_sfu_throttled_joins_total is ${throttled:-missing}, want >= 2"
+for ip in 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6; do
+  ! grep -qF "$ip" "$SERVER_LOG" || fail "the server log names $ip in clear"
+done
+pass "wrong codes are slowed down and refused per address, nobody else is; metrics count them"
