@@ -53,6 +53,7 @@ void Conference::on_open(ConnectionId connection, const SocketAddress& peer) {
   auto c = std::make_unique<Connection>();
   c->id = connection;
   c->peer = peer;
+  c->must_join_by = deps_.clock.now() + options_.join_deadline;
   connections_[connection] = std::move(c);
 }
 

@@ -68,7 +68,8 @@ struct ConferenceOptions {
   std::string turn_secret;
   uint32_t turn_credential_lifetime = 86400;
   char rest_separator = ':';
-  JoinThrottle::Limits join_limits;      // access-code guessing (join_throttle.h)
+  JoinThrottle::Limits join_limits;  // access-code guessing (join_throttle.h)
+  Seconds join_deadline{10};         // a connection must ask to join within this, else it is closed
   Seconds broken_transport_timeout{20};  // a participant whose transport failed leaves
   uint64_t remb_bitrate = 2'500'000;     // what publishers are told they may send (video)
 };
@@ -131,6 +132,7 @@ class Conference final : public transport::TransportListener {
   // joining.cc: the throttle, the code check, admission
   void join(Connection& c, const JoinRequest& j);
   void run_delayed_joins(SteadyTime now);
+  void close_idle_connections(SteadyTime now);
   void check_code(Connection& c);
   void code_checked(ConnectionId connection, const SocketAddress& peer, const JoinRequest& request,
                     CodeMatch match);

@@ -94,6 +94,7 @@ struct Conference::Connection {
   SocketAddress peer;
   Participant* participant = nullptr;
   std::optional<PendingJoin> join;
+  SteadyTime must_join_by{};  // closed if still outside a room then (options.join_deadline)
 };
 
 }  // namespace turnd::sfu::conference

@@ -150,6 +150,7 @@ void Conference::on_state(transport::WebRtcTransport& t, transport::TransportSta
 void Conference::on_timer() {
   SteadyTime now = deps_.clock.now();
   run_delayed_joins(now);
+  close_idle_connections(now);
   std::vector<Participant*> broken;
   for (auto& [slug, room] : rooms_) {
     for (auto& p : room->participants) {

@@ -6,6 +6,8 @@
 //                  queue answers `busy`)
 //   code_checked() back on the media thread: counted, then admit() or
 //                  `wrong-code`
+// A connection that is in no room and asks for none within join_deadline is
+// closed (close_idle_connections).
 // An unknown or expired room goes the same way as a known one and answers
 // exactly like a wrong code (same delay, same cost, same message), and
 // `room-locked` / `room-full` are only told to people whose code was right.
@@ -26,6 +28,7 @@ void Conference::join(Connection& c, const JoinRequest& j) {
     return refuse(c, error::kBadMessage, "this connection has joined already");
   }
   SteadyTime now = deps_.clock.now();
+  c.must_join_by = now + options_.join_deadline;  // refused? another try may follow
   JoinThrottle::Decision d = throttle_.submit(c.peer, j.room, now);
   if (d.verdict == JoinThrottle::Verdict::kThrottled) {
     counters_.refused_joins++;
@@ -57,6 +60,17 @@ void Conference::run_delayed_joins(SteadyTime now) {
     auto it = connections_.find(id);
     if (it != connections_.end() && it->second->join && it->second->join->check_at) {
       check_code(*it->second);
+    }
+  }
+}
+
+// From on_timer: connections that never asked to join (or stopped trying)
+// hold a socket and memory for nothing.
+void Conference::close_idle_connections(SteadyTime now) {
+  for (auto& [id, c] : connections_) {
+    if (c->participant == nullptr && !c->join && now >= c->must_join_by) {
+      c->must_join_by = SteadyTime::max();  // closed once; on_close follows
+      deps_.signal.close(id);
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <libwebsockets.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -34,7 +35,9 @@ struct Connection {
   lws* wsi = nullptr;
   SocketAddress peer;
   Outbox outbox;
-  std::string rx;                // a message arriving in fragments
+  std::string rx;     // a message arriving in fragments
+  double tokens = 0;  // messages it may send now (message_rate, message_burst)
+  std::chrono::steady_clock::time_point tokens_at{};
   bool close_requested = false;  // close() was called: close once the outbox is empty
   bool dropping = false;         // being killed: write nothing more
 };
@@ -55,6 +58,7 @@ class SignalServer::Impl {
   void stop();
   void enqueue(Outgoing outgoing);
   const SocketAddress& local_address() const noexcept { return local_; }
+  const SignalCounters& counters() const noexcept { return counters_; }
 
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
 
@@ -63,12 +67,14 @@ class SignalServer::Impl {
   void run();
   void drain();
   void accept_pending(lws* listener);
+  void forget_connection(lws* wsi);
   void configure_tls(SSL_CTX* ctx);
 
   // ws_connection.cc
   bool upgrade_allowed(lws* wsi);
   int on_established(lws* wsi, Session& session);
   int on_receive(lws* wsi, Session& session, const char* data, size_t len);
+  bool within_rate(Connection& c);
   int on_ws_writeable(lws* wsi, Session& session);
   void on_ws_closed(Session& session);
   void deliver(const Outgoing& outgoing);
@@ -98,7 +104,11 @@ class SignalServer::Impl {
   std::vector<Outgoing> pending_;
   lws_context* wake_ = nullptr;  // context_ while send() may wake it
 
+  SignalCounters counters_;
+
   // Signal thread only.
+  ConnectionCounter open_;                           // every adopted connection
+  std::unordered_map<lws*, SocketAddress> adopted_;  // ... by its wsi, until WSI_DESTROY
   std::unordered_map<ConnectionId, Connection> connections_;
   ConnectionId next_id_ = 1;
 };

@@ -1,6 +1,7 @@
 #include "sfu/signal/signal_server.h"
 
 #include <openssl/ssl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -74,6 +75,10 @@ const SocketAddress& SignalServer::local_address() const noexcept {
   return impl_->local_address();
 }
 
+const SignalCounters& SignalServer::counters() const noexcept {
+  return impl_->counters();
+}
+
 // --- Set-up --------------------------------------------------------------------
 
 SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
@@ -83,6 +88,7 @@ SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
       listener_((check_tls_files(options_.cert_file, options_.key_file, options_.cipher_list),
                  options_.listen)),
       local_(listener_.local()) {
+  open_ = ConnectionCounter(options_.connection_limits);
   static std::once_flag log_once;
   std::call_once(log_once, [] { lws_set_log_level(LLL_ERR | LLL_WARN, lws_log); });
 
@@ -114,7 +120,7 @@ SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
   ci.user = this;
   ci.server_string = "turnd";
   ci.alpn = "http/1.1";
-  ci.fd_limit_per_thread = options_.max_connections + 16;  // + listener, wake pipe, spare
+  ci.fd_limit_per_thread = options_.connection_limits.total + 16;  // + listener, wake pipe
   context_ = lws_create_context(&ci);
   if (context_ == nullptr) throw std::runtime_error("signalling: cannot create the lws context");
 
@@ -231,17 +237,37 @@ void SignalServer::Impl::accept_pending(lws* listener) {
       lws_set_timer_usecs(listener, LWS_US_PER_SEC);
       return;
     }
+    ConnectionCounter::Verdict verdict = open_.admit(accepted->peer);
+    if (verdict != ConnectionCounter::Verdict::kAdmitted) {
+      ::close(accepted->fd);
+      if (counters_.refused_connections.fetch_add(1, std::memory_order_relaxed) % 1000 == 0) {
+        LOG_WARN("signal", "connection from %s refused: %s (%zu open; logged once per 1000)",
+                 log::pseudonym(accepted->peer).c_str(), to_string(verdict), open_.total());
+      }
+      continue;
+    }
     lws_sock_file_fd_type fd{};
     fd.sockfd = accepted->fd;
-    if (lws_adopt_descriptor_vhost(
-            vhost_,
-            static_cast<lws_adoption_type>(LWS_ADOPT_SOCKET | LWS_ADOPT_HTTP | LWS_ADOPT_ALLOW_SSL),
-            fd, nullptr, nullptr) == nullptr) {
-      // lws has closed the socket already.
-      LOG_DEBUG("signal", "connection from %s not taken (too many connections, or TLS failed)",
+    lws* wsi = lws_adopt_descriptor_vhost(
+        vhost_,
+        static_cast<lws_adoption_type>(LWS_ADOPT_SOCKET | LWS_ADOPT_HTTP | LWS_ADOPT_ALLOW_SSL), fd,
+        nullptr, nullptr);
+    if (wsi == nullptr) {  // lws has closed the socket already
+      open_.release(accepted->peer);
+      LOG_DEBUG("signal", "connection from %s not taken by libwebsockets",
                 log::pseudonym(accepted->peer).c_str());
+      continue;
     }
+    adopted_[wsi] = accepted->peer;
   }
+}
+
+// Every adopted connection, HTTP or WebSocket, ends here once.
+void SignalServer::Impl::forget_connection(lws* wsi) {
+  auto it = adopted_.find(wsi);
+  if (it == adopted_.end()) return;  // the listener, or never counted
+  open_.release(it->second);
+  adopted_.erase(it);
 }
 
 // --- Callback dispatch -----------------------------------------------------------
@@ -281,6 +307,9 @@ int SignalServer::Impl::dispatch(lws* wsi, lws_callback_reasons reason, Session*
       return on_ws_writeable(wsi, *session);
     case LWS_CALLBACK_CLOSED:
       on_ws_closed(*session);
+      return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+      forget_connection(wsi);
       return 0;
     default:
       return lws_callback_http_dummy(wsi, reason, session, in, len);

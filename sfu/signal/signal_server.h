@@ -14,9 +14,10 @@
 // Connection lifecycle, as the handler sees it: on_open once, on_message any
 // number of times, on_close once (also for connections the server drops:
 // oversized or binary frames, a client that does not read, no pong to a
-// ping, stop()).
+// ping, stop(), more than message_burst messages at once).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include <string>
 
 #include "turnd/common/address.h"
+#include "turnd/common/connection_counter.h"
 
 namespace turnd::sfu::signal {
 
@@ -48,7 +50,17 @@ struct SignalOptions {
   size_t max_queued = 1024 * 1024;  // per connection; more unsent bytes drop it
   unsigned ping_interval_s = 20;    // a ping after this long without a pong (0: none) ...
   unsigned ping_timeout_s = 20;     // ... and the connection closes this much later
-  unsigned max_connections = 2048;  // HTTP and WebSocket together
+  // HTTPS and WebSocket connections together, per client address, its
+  // network and in total; refused at accept, before the TLS handshake.
+  ConnectionCounter::Limits connection_limits;
+  double message_rate = 20;   // WebSocket messages per second a connection may send ...
+  double message_burst = 60;  // ... in bursts of this many; more closes it (1008)
+};
+
+// Read by /metrics (relaxed; any thread).
+struct SignalCounters {
+  std::atomic<uint64_t> refused_connections{0};  // over a connection limit
+  std::atomic<uint64_t> flooding_closed{0};      // closed for sending too many messages
 };
 
 class SignalServer {
@@ -73,6 +85,7 @@ class SignalServer {
   void close(ConnectionId connection);
 
   const SocketAddress& local_address() const noexcept;
+  const SignalCounters& counters() const noexcept;
 
   class Impl;
 

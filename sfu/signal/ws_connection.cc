@@ -3,6 +3,7 @@
 // callback.
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <string>
 
 #include "sfu/signal/http_routes.h"
@@ -55,7 +56,9 @@ bool SignalServer::Impl::upgrade_allowed(lws* wsi) {
 int SignalServer::Impl::on_established(lws* wsi, Session& session) {
   ConnectionId id = next_id_++;
   session.id = id;
-  Connection c{wsi, peer_of(wsi), Outbox(LWS_PRE, options_.max_queued), {}, false, false};
+  Connection c{wsi, peer_of(wsi), Outbox(LWS_PRE, options_.max_queued)};
+  c.tokens = options_.message_burst;
+  c.tokens_at = std::chrono::steady_clock::now();
   SocketAddress peer = c.peer;
   connections_.emplace(id, std::move(c));
   LOG_DEBUG("signal", "connection %llu from %s", static_cast<unsigned long long>(id),
@@ -83,10 +86,28 @@ int SignalServer::Impl::on_receive(lws* wsi, Session& session, const char* data,
   }
   c.rx.append(data, len);
   if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) != 0) return 0;
+  if (!within_rate(c)) {
+    counters_.flooding_closed.fetch_add(1, std::memory_order_relaxed);
+    LOG_INFO("signal", "connection %llu closed: more than %.0f messages at once",
+             static_cast<unsigned long long>(session.id), options_.message_burst);
+    close_with(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too many messages");
+    return -1;
+  }
   std::string message;
   message.swap(c.rx);
   handler_.on_message(session.id, std::move(message));
   return 0;
+}
+
+// A token bucket per connection: message_rate a second, message_burst at once.
+bool SignalServer::Impl::within_rate(Connection& c) {
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - c.tokens_at).count();
+  c.tokens = std::min(options_.message_burst, c.tokens + elapsed * options_.message_rate);
+  c.tokens_at = now;
+  if (c.tokens < 1) return false;
+  c.tokens -= 1;
+  return true;
 }
 
 int SignalServer::Impl::on_ws_writeable(lws* wsi, Session& session) {

@@ -53,7 +53,7 @@ start_echo() {
   SERVER_LOG="$E2E_TMP/echo.log"
   "$SFU_SIGNAL_ECHO" --listen "$HOST:$SIG_PORT" --cert "$CERT" --key "$PKEY" --web-root "$WEB" \
     --imprint "$IMPRINT" --ping-interval "$PING_INTERVAL" --ping-timeout "$PING_TIMEOUT" \
-    >"$SERVER_LOG" 2>&1 &
+    "$@" >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   E2E_PIDS+=("$SERVER_PID")
   for _ in $(seq 100); do
@@ -109,6 +109,18 @@ pass "openssl s_client -tls1_1: refused (alert protocol version)"
 timeout 10 openssl s_client -connect "$HOST:$SIG_PORT" -tls1_2 </dev/null >"$S_CLIENT" 2>&1 || true
 grep -q "Protocol  *: TLSv1.2" "$S_CLIENT" || fail "openssl s_client -tls1_2 did not connect"
 pass "openssl s_client -tls1_2: connected"
+
+# --- Limits: connections per address and in all, messages per connection ------------------
+stop_server
+start_echo --per-address 5 --max-connections 12 --message-burst 10 --message-rate 2
+rc=0
+timeout 60 "$PY" "$HERE/limits_client.py" --port "$SIG_PORT" --per-address 5 --total 12 \
+  --burst 10 >"$UC_LOG" 2>&1 || rc=$?
+sed "s/^/    /" "$UC_LOG"
+[ "$rc" = 0 ] || fail "limits_client.py: exit $rc"
+pass "connection limits per address and in all, message bursts: $(grep -c '^ok ' "$UC_LOG") checks"
+stop_server
+start_echo
 
 # --- Headless Chromium ------------------------------------------------------------------
 find_playwright() {  # sets PLAYWRIGHT_CORE to the package's folder, or fails

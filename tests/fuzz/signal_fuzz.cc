@@ -94,10 +94,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.turn_secret = "secret";
   options.join_limits.host.free = 1000;  // no delays: reach the rooms, not the throttle
   auto conference = std::make_unique<Conference>(
-      ConferenceDeps{world.clock, world.rooms, signal, codes, world.endpoint,
-                     transport::TransportDeps{world.clock, world.dtls, world.srtp, world.mac,
-                                              world.endpoint},
-                     nullptr},
+      ConferenceDeps{
+          world.clock, world.rooms, signal, codes, world.endpoint,
+          transport::TransportDeps{world.clock, world.dtls, world.srtp, world.mac, world.endpoint},
+          nullptr},
       options);
   for (ConnectionId c = 1; c <= 3; ++c) {
     conference->on_open(c, *SocketAddress::parse("198.51.100." + std::to_string(c) + ":5000"));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "turnd/common/address.h"
+#include "turnd/common/connection_counter.h"
 #include "turnd/common/ip_range.h"
 
 namespace turnd::config {
@@ -129,6 +130,11 @@ struct Config {
   std::string web_root;             // the client's files; empty: installed or source tree
   std::string imprint_file;         // served at /imprint
   std::string privacy_file;         // served at /privacy
+  // Open connections each TCP/TLS listener (the web port, and TURN's and
+  // ICE-TCP's on every worker) takes per client address (IPv4, IPv6 /64);
+  // twice that per /24 or /48, and `connection_limit` in all.
+  uint32_t connection_limit_per_address = 1024;
+  uint32_t connection_limit = 8192;
   // Access-code guessing (sfu/conference/join_throttle.h), per address:
   uint32_t join_free_attempts = 10;  // wrong codes before each try is delayed
   uint32_t join_max_failures = 60;   // wrong codes (leaking 6 a minute) that refuse
@@ -136,6 +142,10 @@ struct Config {
   // Keys accepted but ignored and dubious combinations, each "WHERE: reason";
   // load() and parse_text() have already printed them to stderr.
   std::vector<std::string> warnings;
+
+  ConnectionCounter::Limits connection_limits() const noexcept {
+    return {connection_limit_per_address, 2 * connection_limit_per_address, connection_limit};
+  }
 
   // Transient: only between apply() and finalize().
   std::vector<PendingPassword> pending_passwords;

@@ -196,6 +196,8 @@ constexpr KeySpec kKeys[] = {
     {"web-root", kValue, set_string<&Config::web_root>},
     {"imprint-file", kValue, set_string<&Config::imprint_file>},
     {"privacy-file", kValue, set_string<&Config::privacy_file>},
+    {"connection-limit-per-address", kValue, set_number<&Config::connection_limit_per_address>},
+    {"connection-limit", kValue, set_number<&Config::connection_limit>},
     {"join-free-attempts", kValue, set_number<&Config::join_free_attempts>},
     {"join-max-failures", kValue, set_number<&Config::join_max_failures>},
 };

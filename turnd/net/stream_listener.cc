@@ -42,6 +42,7 @@ class StreamConnection final : public turn::ClientLink {
     });
   }
   ~StreamConnection() override { bufferevent_free(bev_); }
+  const turn::FiveTuple& tuple() const noexcept { return tuple_; }
 
   void close() noexcept override {
     // Deferred through the bufferevent itself: runs after the current
@@ -145,8 +146,14 @@ std::unique_ptr<turn::ClientLink> StreamConnection::retain() const {
 
 StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
                                std::shared_ptr<const TlsContext> tls,
-                               turn::ClientPacketHandler& handler, StreamFraming framing)
-    : base_(base), address_(address), tls_(std::move(tls)), handler_(handler), framing_(framing) {
+                               turn::ClientPacketHandler& handler, StreamFraming framing,
+                               ConnectionCounter::Limits limits)
+    : base_(base),
+      address_(address),
+      tls_(std::move(tls)),
+      handler_(handler),
+      framing_(framing),
+      open_(limits) {
   unsigned flags =
       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
@@ -157,6 +164,27 @@ StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
     throw std::runtime_error(std::string("cannot listen on ") + (tls ? "tls " : "tcp ") +
                              address.to_string() + ": " + std::strerror(errno));
   }
+  evconnlistener_set_error_cb(listener_, &StreamListener::on_accept_error);
+  resume_ = Event::periodic(base, std::chrono::seconds(1), [this] {
+    if (!paused_) return;
+    paused_ = false;
+    evconnlistener_enable(listener_);
+  });
+}
+
+// accept() failed. Out of descriptors or memory the listening socket stays
+// readable, and retrying at once would spin: pause for a second (the
+// connection waits in the kernel's backlog meanwhile).
+void StreamListener::on_accept_error(evconnlistener*, void* self) {
+  auto* l = static_cast<StreamListener*>(self);
+  int error = errno;
+  if (error != EMFILE && error != ENFILE && error != ENOBUFS && error != ENOMEM) return;
+  if (!l->paused_) {
+    LOG_WARN("net", "accept on %s: %s; new connections wait a second",
+             l->address_.to_string().c_str(), std::strerror(error));
+  }
+  l->paused_ = true;
+  evconnlistener_disable(l->listener_);
 }
 
 StreamListener::~StreamListener() {
@@ -174,6 +202,15 @@ void StreamListener::on_accept(evconnlistener*, int fd, sockaddr* addr, int len,
 }
 
 void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
+  if (ConnectionCounter::Verdict v = open_.admit(client);
+      v != ConnectionCounter::Verdict::kAdmitted) {
+    ::close(fd);
+    if (refused_++ % 1000 == 0) {
+      LOG_WARN("net", "connection from %s to %s refused: %s (logged once per 1000)",
+               log::pseudonym(client).c_str(), address_.to_string().c_str(), to_string(v));
+    }
+    return;
+  }
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   bufferevent* bev = nullptr;
@@ -189,6 +226,7 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   }
   if (bev == nullptr) {
     ::close(fd);
+    open_.release(client);
     LOG_WARN("net", "cannot set up connection from %s", log::pseudonym(client).c_str());
     return;
   }
@@ -202,7 +240,10 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
 }
 
 void StreamListener::close(StreamConnection* connection) noexcept {
-  connections_.erase(connection);  // destroys it
+  auto it = connections_.find(connection);
+  if (it == connections_.end()) return;
+  open_.release(connection->tuple().client);
+  connections_.erase(it);  // destroys it
 }
 
 }  // namespace turnd::net

@@ -92,7 +92,7 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
   w.metric("turnd_auth_failures_total", "counter", "Requests with wrong credentials.",
            [](S s) { return s.turn->auth_failures.get(); });
   w.metric("turnd_auth_throttled_total", "counter",
-           "Requests dropped unanswered while their address and user name wait after wrong "
+           "Requests dropped unanswered while their address and login wait after wrong "
            "passwords.",
            [](S s) { return s.turn->auth_throttled.get(); });
   w.metric("turnd_stale_nonces_total", "counter", "Requests with an expired or foreign nonce.",
@@ -184,6 +184,11 @@ std::string render_sfu(const SfuGauges& g) {
       get(g.throttled_joins));
   one("turnd_sfu_busy_joins_total", "counter",
       "Joins answered busy (too many code checks under way); the page retries.", get(g.busy_joins));
+  one("turnd_web_refused_connections_total", "counter",
+      "HTTPS/WSS connections refused at accept (per-address, per-network or total limit).",
+      get(g.web_refused_connections));
+  one("turnd_web_flooding_closed_total", "counter",
+      "WebSocket connections closed for sending too many messages.", get(g.web_flooding_closed));
   one("turnd_sfu_forwarded_packets_total", "counter", "RTP packets forwarded to subscribers.",
       get(g.forwarded_packets));
   one("turnd_sfu_forwarded_bytes_total", "counter", "RTP bytes forwarded to subscribers.",

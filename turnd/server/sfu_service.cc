@@ -125,7 +125,8 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
   if (bridge_ != nullptr) bridge_->attach_sfu(base_, endpoint_);
   if (c.sfu_tcp_port != 0) {
     tcp_ = std::make_unique<net::StreamListener>(base_, media.with_port(c.sfu_tcp_port), nullptr,
-                                                 endpoint_, net::StreamFraming::kRfc4571);
+                                                 endpoint_, net::StreamFraming::kRfc4571,
+                                                 c.connection_limits());
   }
   sfu::signal::SignalOptions so;
   so.listen = (c.web_address.empty() ? (c.listening_ips.empty() ? *SocketAddress::parse("0.0.0.0")
@@ -138,6 +139,7 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
   so.web_root = web_root(c);
   so.imprint_file = c.imprint_file;
   so.privacy_file = c.privacy_file;
+  so.connection_limits = c.connection_limits();
   signal_ = std::make_unique<sfu::signal::SignalServer>(so, *this);
   heartbeat_.store(clock_.now().time_since_epoch().count());
   timer_ = net::Event::periodic(base_, std::chrono::milliseconds(50), [this] {
@@ -226,6 +228,13 @@ void SfuService::publish_gauges() {
   gauges_.refused_joins.store(c.refused_joins, std::memory_order_relaxed);
   gauges_.throttled_joins.store(c.throttled_joins, std::memory_order_relaxed);
   gauges_.busy_joins.store(c.busy_joins, std::memory_order_relaxed);
+  if (signal_) {
+    const sfu::signal::SignalCounters& s = signal_->counters();
+    gauges_.web_refused_connections.store(s.refused_connections.load(std::memory_order_relaxed),
+                                          std::memory_order_relaxed);
+    gauges_.web_flooding_closed.store(s.flooding_closed.load(std::memory_order_relaxed),
+                                      std::memory_order_relaxed);
+  }
   gauges_.transport_feedback.store(c.transport_feedback, std::memory_order_relaxed);
   gauges_.receiver_reports.store(c.receiver_reports, std::memory_order_relaxed);
   gauges_.rembs.store(c.rembs, std::memory_order_relaxed);

@@ -22,11 +22,13 @@ Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, Wor
       }
       if (!c.no_tcp) {
         streams_.push_back(std::make_unique<net::StreamListener>(
-            base_, ip.with_port(c.listening_port), nullptr, turn_));
+            base_, ip.with_port(c.listening_port), nullptr, turn_, net::StreamFraming::kTurn,
+            c.connection_limits()));
       }
       if (shared.tls) {
         streams_.push_back(std::make_unique<net::StreamListener>(
-            base_, ip.with_port(c.tls_listening_port), shared.tls, turn_));
+            base_, ip.with_port(c.tls_listening_port), shared.tls, turn_, net::StreamFraming::kTurn,
+            c.connection_limits()));
       }
     } catch (const std::runtime_error& e) {
       // With the default wildcard listeners, a host without IPv6 still runs.

@@ -153,6 +153,14 @@ int main(int argc, char** argv) {
       options.ping_timeout_s = static_cast<unsigned>(std::stoul(value));
     } else if (arg == "--max-message") {
       options.max_message = std::stoul(value);
+    } else if (arg == "--per-address") {
+      options.connection_limits.per_address = static_cast<uint32_t>(std::stoul(value));
+    } else if (arg == "--max-connections") {
+      options.connection_limits.total = static_cast<uint32_t>(std::stoul(value));
+    } else if (arg == "--message-burst") {
+      options.message_burst = std::stod(value);
+    } else if (arg == "--message-rate") {
+      options.message_rate = std::stod(value);
     } else if (arg == "--port-file") {
       port_file = value;
     } else {

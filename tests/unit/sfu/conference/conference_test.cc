@@ -311,6 +311,27 @@ TEST_F(ConferenceTest, TwoHundredPeopleBehindOneAddressJoinWithinAMinute) {
   EXPECT_EQ(conference_->counters().throttled_joins, 0u);
 }
 
+// A connection must ask to join within join_deadline (10 s): idle ones are
+// closed, people in a room and joins under way are not.
+TEST_F(ConferenceTest, ConnectionsThatNeverJoinAreClosed) {
+  join(1, "Alice");
+  open(2);  // says nothing
+  open(3);
+  clock_.advance(Seconds(9));
+  send(3, join_request("team", "nope-nope-nope"));  // tries (and fails) at 9 s
+  mailbox_.run();
+  conference_->on_timer();
+  EXPECT_TRUE(signal_.closed.empty());
+  clock_.advance(Seconds(1));
+  conference_->on_timer();
+  EXPECT_EQ(signal_.closed, (std::vector<ConnectionId>{2}));
+  clock_.advance(Seconds(10));
+  conference_->on_timer();
+  conference_->on_timer();  // closed once
+  EXPECT_EQ(signal_.closed, (std::vector<ConnectionId>{2, 3}));
+  EXPECT_EQ(conference_->participant_count(), 1u);
+}
+
 TEST_F(ConferenceTest, JoinersGetTurnCredentialsAndSeeEachOther) {
   join(1, "Alice");
   json joined = last(1);
