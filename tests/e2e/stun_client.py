@@ -265,7 +265,8 @@ class Transport:
     (channel, payload) tuples, or None when nothing arrives in time.
     """
 
-    def __init__(self, kind: str, host: str, port: int, timeout: float = 2.0):
+    def __init__(self, kind: str, host: str, port: int, timeout: float = 2.0,
+                 source: str | None = None):
         self.kind = kind
         self.server = (host, port)
         self.timeout = timeout
@@ -273,9 +274,12 @@ class Transport:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         if kind == "udp":
             self.sock = socket.socket(family, socket.SOCK_DGRAM)
+            if source:
+                self.sock.bind((source, 0))
             self.sock.connect(self.server)
         elif kind in ("tcp", "tls"):
-            raw = socket.create_connection(self.server, timeout=timeout)
+            raw = socket.create_connection(self.server, timeout=timeout,
+                                           source_address=(source, 0) if source else None)
             raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if kind == "tls":
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -520,9 +524,11 @@ def parse_hostport(text: str) -> tuple[str, int]:
 
 # --- Scenarios -------------------------------------------------------------
 
-def connect(args) -> Client:
-    transport = Transport(args.transport, args.server, args.port)
-    return Client(transport, args.user, args.password, args.realm)
+def connect(args, source: str | None = None, user: str | None = None,
+            password: str | None = None) -> Client:
+    transport = Transport(args.transport, args.server, args.port,
+                          source=source or args.source)
+    return Client(transport, user or args.user, password or args.password, args.realm)
 
 
 def scenario_binding(args) -> None:
@@ -1104,7 +1110,30 @@ def scenario_hold(args) -> None:
             return
 
 
+def scenario_guessing(args) -> None:
+    """Wrong passwords for --user from 127.0.0.2: 5 are checked, then each try waits
+    longer (answered 401 unchecked meanwhile); the right password from 127.0.0.3 and
+    --other-user (with --other-password) from 127.0.0.2 are not slowed down."""
+    guesser = connect(args, source="127.0.0.2", password="not-the-password")
+    for i in range(6):
+        expect(guesser.allocate(), "401", f"wrong password {i + 1}")
+    guesser.password = args.password
+    guesser.key = long_term_key(args.user, guesser.realm, args.password)
+    expect(guesser.allocate(), "401", "the right password from there, while it waits")
+    time.sleep(1.2)  # the first wait (1 s) is over
+    expect(guesser.allocate(), "ok", "the right password once the wait is over")
+    expect(guesser.refresh(0), "ok", "Refresh LIFETIME 0 (cleanup)")
+    other_address = connect(args, source="127.0.0.3")
+    expect(other_address.allocate(), "ok", "the same user from another address meanwhile")
+    expect(other_address.refresh(0), "ok", "Refresh LIFETIME 0 (cleanup)")
+    other_user = connect(args, source="127.0.0.2", user=args.other_user,
+                         password=args.other_password)
+    expect(other_user.allocate(), "ok", "another user from the guessing address")
+    expect(other_user.refresh(0), "ok", "Refresh LIFETIME 0 (cleanup)")
+
+
 SCENARIOS = {
+    "guessing": scenario_guessing,
     "binding": scenario_binding,
     "allocate": scenario_allocate,
     "quota": scenario_quota,
@@ -1136,6 +1165,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--transport", choices=("udp", "tcp", "tls"), default="udp")
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--source", help="the local IP to send from (127.0.0.2 ...)")
+    parser.add_argument("--other-user", help="guessing: a user not being guessed")
+    parser.add_argument("--other-password")
     parser.add_argument("--realm", help="the REALM the server must announce")
     parser.add_argument("--expect", default="ok",
                         help="allocate, permission: 'ok' or the error code expected")

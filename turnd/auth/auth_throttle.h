@@ -7,11 +7,11 @@
 // bound to the client's address, so nobody can get a victim throttled by
 // forging its UDP source address. Failures leak out one per `drain`; past
 // `free` of them each further failure makes the pair wait — `first_wait`,
-// doubling up to `max_wait` — and while it waits its requests are dropped
-// unanswered before any password is checked: a UDP client retransmits and
-// is answered once the wait is over, a guesser gets one try per wait. A right
-// password clears the pair. Other user names from the same address, and the
-// same user name from other addresses, are not affected.
+// doubling up to `max_wait` — and while it waits its requests are answered
+// 401 without their password being checked: a guesser learns nothing from
+// them and gets one real try per wait, while a misconfigured client still
+// fails at once with a clear answer. A right password clears the pair. Other user names from the
+// same address, and the same user name from other addresses, are not affected.
 //
 // Slots are found by a keyed hash (a per-process random key, so nobody can
 // aim collisions), two candidates each; a new pair takes the candidate that

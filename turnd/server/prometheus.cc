@@ -92,7 +92,7 @@ std::string render_prometheus(std::span<const MetricsSource> workers) {
   w.metric("turnd_auth_failures_total", "counter", "Requests with wrong credentials.",
            [](S s) { return s.turn->auth_failures.get(); });
   w.metric("turnd_auth_throttled_total", "counter",
-           "Requests dropped unanswered while their address and login wait after wrong "
+           "Requests answered 401 unchecked while their address and login wait after wrong "
            "passwords.",
            [](S s) { return s.turn->auth_throttled.get(); });
   w.metric("turnd_stale_nonces_total", "counter", "Requests with an expired or foreign nonce.",

@@ -18,7 +18,7 @@ struct Metrics {
   std::array<Counter, 3> active_by_transport;       // gauge, indexed by ClientTransport
   Counter allocations_expired;
   Counter auth_failures;
-  Counter auth_throttled;  // requests dropped while their address and user name wait
+  Counter auth_throttled;  // answered 401 unchecked while their address and user name wait
   Counter stale_nonces;
   Counter error_responses;
   Counter denied_peers;

@@ -220,10 +220,11 @@ bool Server::authenticate(Request& r) noexcept {
     send_challenge(r, stun::error::kStaleNonce);
     return false;
   }
-  // Wrong passwords made this address and user name wait: dropped unanswered,
-  // before any password is checked (auth/auth_throttle.h).
+  // Wrong passwords made this address and user name wait: answered 401 like a
+  // wrong password, without checking this one (auth/auth_throttle.h).
   if (auth_throttle_.waiting(r.tuple.client, username.text(), deps_.clock.now())) {
     metrics_.auth_throttled.add();
+    send_challenge(r, stun::error::kUnauthenticated);
     return false;
   }
   r.algorithm = sha256 ? stun::MacAlgorithm::kSha256 : stun::MacAlgorithm::kSha1;
