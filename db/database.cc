@@ -7,9 +7,21 @@
 
 namespace turnd::db {
 
-Database::Database(const std::string& url, std::string_view application_name) {
+namespace {
+
+// libpq waits for a TCP connection as long as the kernel does.
+std::string with_connect_timeout(const std::string& url, std::chrono::seconds timeout) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  std::string value = "connect_timeout=" + std::to_string(timeout.count());
+  if (url.find("://") == std::string::npos) return url + (url.empty() ? "" : " ") + value;
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + value;
+}
+
+}  // namespace
+
+Database::Database(const std::string& url, std::string_view application_name, Timeouts timeouts) {
   try {
-    native_ = std::make_unique<Native>(url);
+    native_ = std::make_unique<Native>(with_connect_timeout(url, timeouts.connect));
   } catch (const pqxx::broken_connection& e) {
     throw ConnectError("cannot connect to database: " + one_line(e.what()));
   } catch (const std::exception& e) {  // e.g. a malformed URL
@@ -18,6 +30,8 @@ Database::Database(const std::string& url, std::string_view application_name) {
   transact(*this, [&](pqxx::work& work) {
     work.exec1("SELECT set_config('application_name', " +
                work.quote(std::string(application_name)) + ", false)");
+    work.exec1("SELECT set_config('statement_timeout', " +
+               work.quote(std::to_string(timeouts.statement.count())) + ", false)");
   });
 }
 

@@ -8,6 +8,7 @@
 // Passwords belong in ~/.pgpass or PGPASSFILE rather than in the URL.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,11 +16,25 @@
 
 namespace turnd::db {
 
+// Nothing waits forever: a connection attempt gives up after `connect`
+// (unless the URL names its own connect_timeout), and with `statement` > 0 the
+// server cancels any statement running longer (the daemon's threads use
+// kDaemonTimeouts; turnctl's reports may run as long as they need).
+struct DatabaseTimeouts {
+  std::chrono::seconds connect{5};
+  std::chrono::milliseconds statement{0};  // 0: none
+};
+inline constexpr DatabaseTimeouts kDaemonTimeouts{std::chrono::seconds(5),
+                                                  std::chrono::seconds(30)};
+
 class Database {
  public:
-  // Connects and sets application_name. Throws ConnectError
-  // ("cannot connect to database: <reason on one line>").
-  explicit Database(const std::string& url, std::string_view application_name = "turnd");
+  using Timeouts = DatabaseTimeouts;
+
+  // Connects and sets application_name and the statement timeout. Throws
+  // ConnectError ("cannot connect to database: <reason on one line>").
+  explicit Database(const std::string& url, std::string_view application_name = "turnd",
+                    Timeouts timeouts = {});
   ~Database();
   Database(Database&&) noexcept;
   Database& operator=(Database&&) noexcept;

@@ -11,7 +11,6 @@
 #include "sfu/sdp/answer.h"
 #include "sfu/sdp/parser.h"
 #include "sfu/sdp/subscriber_offer.h"
-#include "tests/fuzz/text_mutator.h"
 
 using namespace turnd::sfu::sdp;
 
@@ -43,14 +42,3 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
-
-#ifdef TURND_LIBFUZZER
-extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
-
-// Half libFuzzer's byte-level mutations, half line-and-token mutations.
-extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
-                                          unsigned seed) {
-  if (seed % 2 == 0 || size == 0) return LLVMFuzzerMutate(data, size, max_size);
-  return turnd::fuzz::mutate_text_lines(data, size, max_size, seed / 2);
-}
-#endif

@@ -21,7 +21,6 @@
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
 #include "sfu/srtp/srtp_library.h"
-#include "tests/fuzz/text_mutator.h"
 #include "turnd/stun/integrity.h"
 
 using namespace turnd;
@@ -125,15 +124,3 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   conference.reset();
   return 0;
 }
-
-#ifdef TURND_LIBFUZZER
-extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
-
-// Half libFuzzer's byte-level mutations, half line-and-token mutations
-// (messages dropped, repeated, reordered, fields emptied).
-extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
-                                          unsigned seed) {
-  if (seed % 2 == 0 || size == 0) return LLVMFuzzerMutate(data, size, max_size);
-  return turnd::fuzz::mutate_text_lines(data, size, max_size, seed / 2);
-}
-#endif

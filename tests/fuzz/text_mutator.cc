@@ -95,3 +95,13 @@ size_t mutate_text_lines(uint8_t* data, size_t size, size_t max_size, unsigned s
 }
 
 }  // namespace turnd::fuzz
+
+// The targets that link this file (tests/fuzz/CMakeLists.txt: the text
+// formats) mutate half their inputs line by line, half as libFuzzer does.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned seed) {
+  if (seed % 2 == 0 || size == 0) return LLVMFuzzerMutate(data, size, max_size);
+  return turnd::fuzz::mutate_text_lines(data, size, max_size, seed / 2);
+}

@@ -2,8 +2,8 @@
 // message lines): byte-level mutations rarely produce a line whose value is
 // only separators, a line with one field fewer or one more, or lines in
 // another order — exactly where parsers index past the end of a split.
-// Used by the targets' LLVMFuzzerCustomMutator next to libFuzzer's own
-// mutations (tests/fuzz/README in the Makefile's fuzz target).
+// text_mutator.cc also defines LLVMFuzzerCustomMutator: the libFuzzer
+// builds of the text targets link it (tests/fuzz/CMakeLists.txt).
 #pragma once
 
 #include <cstddef>

@@ -48,7 +48,7 @@ void log_startup(const SharedState& s, size_t workers) {
 // The rooms of the store into the SFU's cache (at start, on NOTIFY rooms).
 void load_rooms(const config::Config& c, SfuService& sfu) {
   try {
-    db::Database database(c.database, "turnd-rooms");
+    db::Database database(c.database, "turnd-rooms", db::kDaemonTimeouts);
     std::vector<db::Room> rooms = db::list_rooms(database);
     LOG_INFO("sfu", "%zu room(s) loaded from the database", rooms.size());
     sfu.replace_rooms(std::move(rooms));

@@ -31,14 +31,6 @@ std::string uuid_text(const std::array<std::byte, 16>& id) {
   return out;
 }
 
-// libpq waits for a TCP connection as long as the kernel does; the writer
-// would rather retry.
-std::string with_connect_timeout(const std::string& url) {
-  if (url.find("connect_timeout") != std::string::npos) return url;
-  if (url.find("://") == std::string::npos) return url + " connect_timeout=5";
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=5";
-}
-
 std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "turnd";
@@ -258,7 +250,7 @@ bool SessionLogWriter::ensure_connected() {
   SteadyTime now = clock_.now();
   if (now < next_connect_) return false;
   try {
-    database_.emplace(with_connect_timeout(settings_.database_url), "turnd-sessionlog");
+    database_.emplace(settings_.database_url, "turnd-sessionlog", db::kDaemonTimeouts);
     if (on_change_) feed_.emplace(*database_);
   } catch (const db::Error& e) {
     lose_connection(e.what());

@@ -7,7 +7,7 @@
 namespace turnd::server {
 
 StoredCredentials load_stored_credentials(const std::string& url, const std::string& realm) {
-  db::Database database(url, "turnd");
+  db::Database database(url, "turnd", db::kDaemonTimeouts);
   try {
     std::vector<int> applied = db::migrate(database, db::default_migrations_dir());
     for (int version : applied) LOG_INFO("db", "applied migration %03d", version);
