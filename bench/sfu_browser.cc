@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "sfu/rtp/rtcp_feedback.h"
 #include "sfu/sdp/parser.h"
 #include "turnd/stun/attr/ice_controlling.h"
 #include "turnd/stun/attr/priority.h"
@@ -372,6 +373,16 @@ size_t SimulatedBrowser::make_rtp(Media media, MutableBytes buffer) noexcept {
   if (!r.ok()) return 0;
   sent_[i]++;
   return r.length;
+}
+
+size_t SimulatedBrowser::make_nack(uint32_t media_ssrc, std::span<const uint16_t> lost,
+                                   MutableBytes buffer) noexcept {
+  PeerConnection& p = pcs_[index(Pc::kSubscriber)];
+  if (!p.out || buffer.size() < 64) return 0;
+  size_t n = rtp::build_nack(buffer.first(buffer.size() - 32), ssrcs_[0] + 1000, media_ssrc, lost);
+  if (n == 0) return 0;
+  auto r = p.out->protect_rtcp(buffer, n);
+  return r.ok() ? r.length : 0;
 }
 
 std::optional<std::vector<std::byte>> SimulatedBrowser::unprotect_forwarded(Bytes datagram) {

@@ -103,6 +103,10 @@ class SimulatedBrowser {
   size_t make_rtp(Media media, MutableBytes buffer) noexcept;
   uint32_t ssrc(Media media) const noexcept { return ssrcs_[static_cast<size_t>(media)]; }
   uint64_t sent(Media media) const noexcept { return sent_[static_cast<size_t>(media)]; }
+  // A NACK from the subscriber PC for `media_ssrc`'s packets `lost`,
+  // SRTCP-protected into `buffer`; its length (0: no keys, or too small).
+  size_t make_nack(uint32_t media_ssrc, std::span<const uint16_t> lost,
+                   MutableBytes buffer) noexcept;
   // Decrypts a forwarded packet on the subscriber PC (for setup checks).
   std::optional<std::vector<std::byte>> unprotect_forwarded(Bytes datagram);
 

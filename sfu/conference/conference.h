@@ -27,6 +27,7 @@
 #include "sfu/conference/protocol.h"
 #include "sfu/conference/room_directory.h"
 #include "sfu/router/media_endpoint.h"
+#include "sfu/rtp/rtcp_feedback.h"
 #include "sfu/rtp/rtp_packet.h"
 #include "sfu/transport/webrtc_transport.h"
 #include "turnd/common/address.h"
@@ -70,6 +71,8 @@ struct ConferenceOptions {
   char rest_separator = ':';
   JoinThrottle::Limits join_limits;  // access-code guessing (join_throttle.h)
   Seconds join_deadline{10};         // a connection must ask to join within this, else it is closed
+  uint32_t publish_burst = 10;       // publish requests a participant may send at once ...
+  Seconds publish_interval{2};       // ... and then one per this
   Seconds broken_transport_timeout{20};  // a participant whose transport failed leaves
   uint64_t remb_bitrate = 2'500'000;     // what publishers are told they may send (video)
 };
@@ -89,6 +92,7 @@ struct ConferenceCounters {
   uint64_t throttled_joins = 0, busy_joins = 0;  // refused as `throttled`, answered `busy`
   uint64_t forwarded_packets = 0, forwarded_bytes = 0;
   uint64_t nacks = 0, retransmitted = 0, plis = 0;
+  uint64_t retransmissions_refused = 0;  // over a subscriber's NACK budget
   uint64_t transport_feedback = 0, receiver_reports = 0, rembs = 0;
 };
 
@@ -144,6 +148,8 @@ class Conference final : public transport::TransportListener {
   // negotiation_flow.cc: SDP offers and answers, producers and consumers
   transport::WebRtcTransport& transport_for(Participant& p, bool publisher);
   LocalTransport local_transport(const transport::WebRtcTransport& t, uint64_t version) const;
+  bool publish_allowed(Participant& p, SteadyTime now);
+  uint32_t ssrc_taken(const Participant& p, const PublishPlan& plan) const;
   void publish(Participant& p, const PublishRequest& r);
   void subscriber_answer(Participant& p, const SubscriberAnswer& a);
   void renegotiate(Participant& p);
@@ -153,6 +159,7 @@ class Conference final : public transport::TransportListener {
   void forward_rtp(Producer& producer, MutableBytes packet, uint16_t seq) noexcept;
   void request_keyframe(Producer& producer, bool now_anyway) noexcept;
   void on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcept;
+  void resend(Participant& p, Producer& producer, const rtp::NackView& nack) noexcept;
   void on_publisher_rtcp(Participant& p, MutableBytes packet) noexcept;
   // feedback.cc: what the SFU tells publishers about their uplink.
   void record_arrival(Participant& p, const rtp::RtpPacketView& packet,

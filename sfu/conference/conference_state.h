@@ -72,6 +72,18 @@ struct Conference::Participant {
   std::unique_ptr<rtp::TransportFeedback> arrivals;
   uint64_t bytes_in = 0;
   uint64_t bytes_out = 0;
+  double publish_tokens = 0;  // Conference::publish_allowed; set at the join
+  SteadyTime publish_at{};
+  // Retransmissions for this subscriber's NACKs (forwarding.cc): a byte budget
+  // that grows with what it is sent, and the packets resent lately.
+  uint64_t retransmit_budget = 0;
+  struct Resent {
+    uint32_t ssrc = 0;
+    uint16_t seq = 0;
+    SteadyTime at{};
+  };
+  std::array<Resent, 64> recently_resent{};
+  size_t next_resent = 0;
 };
 
 struct Conference::Room {

@@ -5,6 +5,8 @@
 // and at once when a subscriber connects), NACKs answered from the
 // producer's history, the publisher's sender reports to the subscribers.
 // Bandwidth feedback and receiver reports to publishers: feedback.cc.
+#include <algorithm>
+
 #include "sfu/conference/conference_state.h"
 #include "sfu/rtp/rtcp.h"
 #include "sfu/rtp/rtcp_feedback.h"
@@ -17,6 +19,13 @@ namespace {
 
 constexpr uint32_t kSfuSsrc = 1;  // the sender SSRC of the SFU's own RTCP
 constexpr auto kKeyframeInterval = std::chrono::milliseconds(1000);
+// NACKs: a subscriber earns a quarter of the bytes it is sent as
+// retransmission budget (up to 256 KiB), one NACK packet resends at most 64
+// packets, and a packet is not resent to the same subscriber within 100 ms.
+// A hostile subscriber cannot make the SFU send more than it receives.
+constexpr uint64_t kRetransmitBurst = 256 * 1024;
+constexpr size_t kMaxResendsPerNack = 64;
+constexpr auto kResendGap = std::chrono::milliseconds(100);
 
 Conference::Participant* owner(transport::WebRtcTransport& t) {
   return static_cast<Conference::Participant*>(t.user);
@@ -53,6 +62,8 @@ void Conference::forward_rtp(Producer& producer, MutableBytes packet, uint16_t s
       counters_.forwarded_packets++;
       counters_.forwarded_bytes += packet.size();
       subscriber->bytes_out += packet.size();
+      subscriber->retransmit_budget =
+          std::min(kRetransmitBurst, subscriber->retransmit_budget + packet.size() / 4);
     }
   }
 }
@@ -92,12 +103,34 @@ void Conference::on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcep
       Producer* producer = producer_of(nack.media_ssrc());
       if (producer == nullptr || !producer->history || !p.subscriber) continue;
       counters_.nacks++;
-      nack.for_each_lost([&](uint16_t seq) {
-        Bytes stored = producer->history->find(seq);
-        if (!stored.empty() && p.subscriber->forward_rtp(stored)) counters_.retransmitted++;
-      });
+      resend(p, *producer, nack);
     }
   }
+}
+
+// The packets a NACK asks for, within the subscriber's budget (see above).
+void Conference::resend(Participant& p, Producer& producer, const rtp::NackView& nack) noexcept {
+  const SteadyTime now = deps_.clock.now();
+  const uint32_t ssrc = producer.media.ssrc;
+  size_t resends = 0;
+  nack.for_each_lost([&](uint16_t seq) {
+    auto recent = std::find_if(p.recently_resent.begin(), p.recently_resent.end(),
+                               [&](const Participant::Resent& r) {
+                                 return r.ssrc == ssrc && r.seq == seq && now - r.at < kResendGap;
+                               });
+    if (recent != p.recently_resent.end()) return;  // asked again before it could arrive
+    Bytes stored = producer.history->find(seq);
+    if (stored.empty()) return;
+    if (resends == kMaxResendsPerNack || stored.size() > p.retransmit_budget) {
+      counters_.retransmissions_refused++;
+      return;
+    }
+    if (!p.subscriber->forward_rtp(stored)) return;
+    ++resends;
+    counters_.retransmitted++;
+    p.retransmit_budget -= stored.size();
+    p.recently_resent[p.next_resent++ % p.recently_resent.size()] = {ssrc, seq, now};
+  });
 }
 
 // From a publisher: its sender reports go on to its subscribers (same SSRC),

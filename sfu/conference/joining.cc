@@ -160,6 +160,8 @@ void Conference::admit(Connection& c, const JoinRequest& request, CodeMatch matc
   p->connection = c.id;
   p->client = c.peer;
   p->joined_unix = deps_.clock.unix_seconds();
+  p->publish_tokens = options_.publish_burst;
+  p->publish_at = deps_.clock.now();
   RAND_bytes(reinterpret_cast<unsigned char*>(p->visit_id.data()), 16);
   p->visit_id[6] = (p->visit_id[6] & std::byte{0x0F}) | std::byte{0x40};
   p->visit_id[8] = (p->visit_id[8] & std::byte{0x3F}) | std::byte{0x80};

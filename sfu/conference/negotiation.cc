@@ -72,6 +72,10 @@ void ssrcs_of(const sdp::MediaDescription& m, PublishedTrack& t) {
 
 PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& local) {
   sdp::SessionDescription offer = parse_or_throw(offer_text, "the offer");
+  if (offer.media.size() > kMaxOfferedLines) {
+    throw std::invalid_argument("an offer may have at most " + std::to_string(kMaxOfferedLines) +
+                                " m-lines");
+  }
   sdp::AnswerOptions options;
   options.transport = to_sdp(local);
   auto built = sdp::build_answer(offer, options);
@@ -98,6 +102,19 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
       }
     }
     plan.tracks.push_back(std::move(t));
+  }
+  if (plan.tracks.size() > kMaxTracks) {
+    throw std::invalid_argument("at most " + std::to_string(kMaxTracks) + " tracks may be sent");
+  }
+  std::vector<uint32_t> ssrcs;
+  for (const PublishedTrack& t : plan.tracks) {
+    for (uint32_t ssrc : {t.ssrc, t.rtx_ssrc.value_or(0)}) {
+      if (ssrc == 0) continue;
+      if (std::find(ssrcs.begin(), ssrcs.end(), ssrc) != ssrcs.end()) {
+        throw std::invalid_argument("SSRC " + std::to_string(ssrc) + " is used twice");
+      }
+      ssrcs.push_back(ssrc);
+    }
   }
   auto remote = sdp::remote_transport(offer);
   if (auto* e = std::get_if<sdp::SdpError>(&remote)) {

@@ -34,6 +34,9 @@ namespace turnd::sfu::conference {
 
 using RtpHistory = rtp::RtxBuffer;
 
+// What one publisher may offer: m-lines (sent or not) and tracks it sends.
+inline constexpr size_t kMaxOfferedLines = 16;
+
 struct PublishedTrack {
   std::string mid;  // in the publisher's SDP
   MediaKind kind = MediaKind::kAudio;

@@ -34,13 +34,53 @@ LocalTransport Conference::local_transport(const transport::WebRtcTransport& t,
   return l;
 }
 
+// Each publish costs an SDP round and an offer to everyone else: a guest
+// gets `publish_burst` at once, then one per `publish_interval`.
+bool Conference::publish_allowed(Participant& p, SteadyTime now) {
+  double refill = std::chrono::duration<double>(now - p.publish_at) / options_.publish_interval;
+  p.publish_tokens = std::min(static_cast<double>(options_.publish_burst),
+                              p.publish_tokens + std::max(0.0, refill));
+  p.publish_at = now;
+  if (p.publish_tokens < 1) return false;
+  p.publish_tokens -= 1;
+  return true;
+}
+
+// An SSRC another participant of the room already sends (a guest must not
+// take over someone else's stream), or 0.
+uint32_t Conference::ssrc_taken(const Participant& p, const PublishPlan& plan) const {
+  for (const auto& other : p.room->participants) {
+    if (other.get() == &p) continue;
+    for (const auto& producer : other->producers) {
+      for (const PublishedTrack& t : plan.tracks) {
+        for (uint32_t ssrc : {t.ssrc, t.rtx_ssrc.value_or(0)}) {
+          if (ssrc != 0 && (ssrc == producer->media.ssrc || ssrc == producer->media.rtx_ssrc)) {
+            return ssrc;
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
 void Conference::publish(Participant& p, const PublishRequest& r) {
+  if (!publish_allowed(p, deps_.clock.now())) {
+    return deps_.signal.send(
+        p.connection, error_message(error::kTooFast, "too many changes at once; wait a moment"));
+  }
   transport::WebRtcTransport& t = transport_for(p, true);
   PublishPlan plan;
   try {
     plan = plan_publish(r.sdp, local_transport(t, 1));
   } catch (const std::invalid_argument& e) {
     return deps_.signal.send(p.connection, error_message(error::kBadMessage, e.what()));
+  }
+  if (uint32_t ssrc = ssrc_taken(p, plan); ssrc != 0) {
+    return deps_.signal.send(
+        p.connection,
+        error_message(error::kBadMessage,
+                      "SSRC " + std::to_string(ssrc) + " is already sent by someone in the room"));
   }
   t.set_remote(plan.remote.fingerprint, plan.remote.ice_ufrag);
 

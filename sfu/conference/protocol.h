@@ -60,6 +60,7 @@ inline constexpr std::string_view kNoSuchRoom = "no-such-room";
 inline constexpr std::string_view kWrongCode = "wrong-code";
 inline constexpr std::string_view kThrottled = "throttled";
 inline constexpr std::string_view kBusy = "busy";  // too many joins under way: retry in a moment
+inline constexpr std::string_view kTooFast = "too-fast";  // too many changes (publish) at once
 inline constexpr std::string_view kRoomFull = "room-full";
 inline constexpr std::string_view kRoomLocked = "room-locked";
 inline constexpr std::string_view kBadMessage = "bad-message";

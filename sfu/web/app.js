@@ -21,6 +21,7 @@ const ERROR_TEXT = {
   'wrong-code': 'The access code is not right (or the link names no meeting room).',
   'throttled': 'Too many attempts. Please wait a minute, then try again.',
   'busy': 'Many people are joining right now. Please try again in a moment.',
+  'too-fast': 'Too many changes at once. Please wait a moment, then try again.',
   'room-full': 'This meeting is full.',
   'room-locked': 'This meeting is locked: nobody else may join right now.',
   'bad-message': 'The server did not understand a request.',

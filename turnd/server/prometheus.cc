@@ -184,6 +184,9 @@ std::string render_sfu(const SfuGauges& g) {
       get(g.throttled_joins));
   one("turnd_sfu_busy_joins_total", "counter",
       "Joins answered busy (too many code checks under way); the page retries.", get(g.busy_joins));
+  one("turnd_sfu_retransmissions_refused_total", "counter",
+      "NACKed packets not resent: over the subscriber's retransmission budget.",
+      get(g.retransmissions_refused));
   one("turnd_web_refused_connections_total", "counter",
       "HTTPS/WSS connections refused at accept (per-address, per-network or total limit).",
       get(g.web_refused_connections));

@@ -228,6 +228,7 @@ void SfuService::publish_gauges() {
   gauges_.refused_joins.store(c.refused_joins, std::memory_order_relaxed);
   gauges_.throttled_joins.store(c.throttled_joins, std::memory_order_relaxed);
   gauges_.busy_joins.store(c.busy_joins, std::memory_order_relaxed);
+  gauges_.retransmissions_refused.store(c.retransmissions_refused, std::memory_order_relaxed);
   if (signal_) {
     const sfu::signal::SignalCounters& s = signal_->counters();
     gauges_.web_refused_connections.store(s.refused_connections.load(std::memory_order_relaxed),

@@ -39,8 +39,8 @@ namespace turnd::server {
 struct SfuGauges {
   std::atomic<uint64_t> rooms{0}, participants{0}, forwarded_packets{0}, forwarded_bytes{0},
       nacks{0}, retransmitted{0}, plis{0}, joins{0}, refused_joins{0}, throttled_joins{0},
-      busy_joins{0}, web_refused_connections{0}, web_flooding_closed{0}, transport_feedback{0},
-      receiver_reports{0}, rembs{0};
+      busy_joins{0}, retransmissions_refused{0}, web_refused_connections{0}, web_flooding_closed{0},
+      transport_feedback{0}, receiver_reports{0}, rembs{0};
 };
 
 // Why the SFU cannot run with `c`, or empty when it can.

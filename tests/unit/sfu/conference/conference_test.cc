@@ -358,6 +358,50 @@ TEST_F(ConferenceTest, JoinersGetTurnCredentialsAndSeeEachOther) {
   EXPECT_EQ(visits_[0].left_at, 0);
 }
 
+// An offer with `lines` audio m-lines, each sending SSRC first_ssrc + i.
+std::string audio_offer(int lines, uint32_t first_ssrc) {
+  std::string sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE";
+  for (int i = 0; i < lines; ++i) sdp += " " + std::to_string(i);
+  sdp +=
+      "\r\na=ice-ufrag:brws\r\na=ice-pwd:browserpasswordbrowserpw\r\n"
+      "a=fingerprint:sha-256 "
+      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:"
+      "45:67:89\r\na=setup:actpass\r\n";
+  for (int i = 0; i < lines; ++i) {
+    sdp += "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:" + std::to_string(i) +
+           "\r\na=sendonly\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=ssrc:" +
+           std::to_string(first_ssrc + i) + " cname:x\r\n";
+  }
+  return sdp;
+}
+
+// A guest's publishing is bounded: m-lines, tracks, SSRCs that are someone
+// else's, and the rate of publish requests.
+TEST_F(ConferenceTest, AGuestsPublishingIsBounded) {
+  join(1, "Alice");
+  join(2, "Bob");
+  auto publish = [&](ConnectionId c, const std::string& sdp) {
+    send(c, {{"type", "publish"}, {"sdp", sdp}, {"tracks", json::array()}});
+    return last(c);
+  };
+  EXPECT_EQ(publish(1, audio_offer(2, 1000))["type"], "publish-answer");
+  json taken = publish(2, audio_offer(1, 1001));  // Alice's second SSRC
+  EXPECT_EQ(taken["code"], "bad-message");
+  EXPECT_NE(taken["message"].get<std::string>().find("SSRC 1001"), std::string::npos);
+  EXPECT_EQ(publish(2, audio_offer(8, 2000))["type"], "publish-answer");  // 8 tracks: fine
+  json nine = publish(2, audio_offer(9, 3000));
+  EXPECT_EQ(nine["code"], "bad-message");
+  EXPECT_NE(nine["message"].get<std::string>().find("at most 8 tracks"), std::string::npos);
+  json lines = publish(2, audio_offer(17, 4000));
+  EXPECT_NE(lines["message"].get<std::string>().find("at most 16 m-lines"), std::string::npos);
+  // Alice: 10 publishes at once (the first above counts), then one per 2 s.
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(publish(1, audio_offer(2, 1000))["type"], "publish-answer");
+  EXPECT_EQ(publish(1, audio_offer(2, 1000))["code"], "too-fast");
+  clock_.advance(Seconds(2));
+  EXPECT_EQ(publish(1, audio_offer(2, 1000))["type"], "publish-answer");
+  EXPECT_EQ(conference_->participant_count(), 2u);
+}
+
 TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   join(1, "Alice");
   join(2, "Bob");
