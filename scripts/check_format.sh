@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Fails when a tracked C++ file differs from .clang-format (Debian 12's clang-format 14).
+# Fails when a C++ file of the tree (tracked, or new and not ignored) differs from .clang-format (Debian 12's clang-format 14).
 # `scripts/check_format.sh --fix` rewrites them instead. Run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  mapfile -t files < <(git ls-files -- '*.cc' '*.h')
+  mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.cc' '*.h')
 else  # an exported tree without .git
   mapfile -t files < <(find turnd sfu db tests bench -name '*.cc' -o -name '*.h')
 fi

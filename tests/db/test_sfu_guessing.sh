@@ -2,7 +2,8 @@
 # Access-code guessing against the real turnd (issue 11, class 3): wrong codes
 # from 127.0.0.2 and 127.0.0.3 are slowed down, then refused, while the right
 # code from 127.0.0.4 joins at once; an unknown room answers like a wrong code;
-# 12 people behind one address join together. Real WSS clients
+# 12 people behind one address join together; the TURN credential a guest
+# gets relays to the SFU and nowhere else. Real WSS clients
 # (hardening/guess_codes.py), a real PostgreSQL (run_with_cluster.sh).
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
 : "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
@@ -21,14 +22,31 @@ pick_port METRICS_PORT
 start_server prometheus "prometheus-port=$METRICS_PORT" realm=example.org use-auth-secret \
   static-auth-secret=e2e-secret "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" \
   "pkey=$PKEY" "web-port=$WEB_PORT" "sfu-port=$SFU_PORT" sfu-tcp-port=0 \
-  "web-root=$TURND_SRC/sfu/web" join-free-attempts=2 join-max-failures=6
+  "web-root=$TURND_SRC/sfu/web" join-free-attempts=2 join-max-failures=6 allow-loopback-peers
 for _ in $(seq 50); do tcp_listens "$WEB_PORT" && break; sleep 0.1; done
 
 timeout 120 /usr/bin/python3 "$TURND_SRC/tests/db/hardening/guess_codes.py" --port "$WEB_PORT" \
-  --room team --code "$CODE" --free 2 --max 6 >"$E2E_TMP/guess.log" 2>&1
+  --room team --code "$CODE" --free 2 --max 6 --ice-out "$E2E_TMP/ice" >"$E2E_TMP/guess.log" 2>&1
 rc=$?
 sed 's/^/    /' "$E2E_TMP/guess.log"
 [ "$rc" = 0 ] || fail "the guessing checks failed (exit $rc)"
+
+# The TURN credential a guest got relays to the SFU only, although this server
+# allows loopback peers; the admin's REST secret still reaches such a peer.
+[ -s "$E2E_TMP/ice" ] || fail "the guest got no TURN credential"
+ICE_USER=$(sed -n 1p "$E2E_TMP/ice")
+ICE_PASS=$(sed -n 2p "$E2E_TMP/ice")
+pick_port OTHER_PEER
+raw_args
+stun guest-to-sfu permission "${RAW[@]}" --user "$ICE_USER" --password "$ICE_PASS" \
+  --peer "127.0.0.1:$SFU_PORT"
+stun guest-elsewhere permission "${RAW[@]}" --user "$ICE_USER" --password "$ICE_PASS" \
+  --peer "127.0.0.1:$OTHER_PEER" --expect 403
+ADMIN_USER="$(($(date +%s) + 600)):tool"
+ADMIN_PASS=$(printf %s "$ADMIN_USER" | openssl dgst -sha1 -hmac e2e-secret -binary | base64)
+stun admin-elsewhere permission "${RAW[@]}" --user "$ADMIN_USER" --password "$ADMIN_PASS" \
+  --peer "127.0.0.1:$OTHER_PEER"
+pass "a guest's TURN credential reaches the SFU and nothing else"
 
 metrics=$(curl -s "http://127.0.0.1:$METRICS_PORT/metrics")
 throttled=$(grep -E '^turnd_sfu_throttled_joins_total ' <<<"$metrics" | awk '{print $2}')

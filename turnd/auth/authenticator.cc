@@ -63,21 +63,28 @@ Authenticator::Lookup Authenticator::candidate_keys(std::string_view username,
     }
   }
   bool expired = false;
-  if (options_.use_auth_secret && out.count == 0) {
+  bool rest = options_.use_auth_secret && !options_.secrets.empty();
+  bool browsers = !options_.sfu_secret.empty();
+  if ((rest || browsers) && out.count == 0) {
     expired = rest_expired(username);
-    for (const std::string& secret : options_.secrets) {
-      if (expired || out.count == kMaxCandidates) break;
-      try {
-        std::string password = rest_password(mac, secret, username);
-        if (sha256) {
-          out.keys[out.count++] = sha256_key(username, options_.realm, password);
-        } else {
-          Md5Key key = md5_key(username, options_.realm, password);
-          std::memcpy(out.keys[out.count++].data(), key.data(), 16);
-        }
-      } catch (...) {
-        return Lookup::kUnknownUser;  // OpenSSL failure: refuse rather than crash
+    auto add = [&](const std::string& secret, bool sfu_only) {
+      std::string password = rest_password(mac, secret, username);
+      out.sfu_only[out.count] = sfu_only;
+      if (sha256) {
+        out.keys[out.count++] = sha256_key(username, options_.realm, password);
+      } else {
+        Md5Key key = md5_key(username, options_.realm, password);
+        std::memcpy(out.keys[out.count++].data(), key.data(), 16);
       }
+    };
+    try {
+      for (size_t i = 0; rest && !expired && i < options_.secrets.size(); ++i) {
+        if (out.count == kMaxCandidates - 1) break;  // room for the browsers' key
+        add(options_.secrets[i], false);
+      }
+      if (browsers && !expired) add(options_.sfu_secret, true);
+    } catch (...) {
+      return Lookup::kUnknownUser;  // OpenSSL failure: refuse rather than crash
     }
   }
   if (out.count > 0) return Lookup::kFound;

@@ -30,6 +30,9 @@ struct AuthOptions {
   bool lt_cred_mech = false;
   bool use_auth_secret = false;
   std::vector<std::string> secrets;  // REST API shared secrets, all accepted
+  // The secret of the credentials the conference hands to browsers (REST
+  // form): they may relay to the SFU and nowhere else. Empty: none.
+  std::string sfu_secret;
   char separator = ':';
   std::unordered_map<std::string, UserKeys> users;
 };
@@ -40,6 +43,7 @@ class Authenticator {
 
   struct Candidates {
     std::array<Sha256Key, kMaxCandidates> keys{};  // MD5 keys use the first 16 bytes
+    std::array<bool, kMaxCandidates> sfu_only{};   // a browser's credential (sfu_secret)
     size_t key_length = 16;
     size_t count = 0;
     Bytes key(size_t i) const noexcept {

@@ -57,13 +57,12 @@ void load_rooms(const config::Config& c, SfuService& sfu) {
   }
 }
 
-// The secret browsers' TURN credentials are made with: the config file's
-// first, else the store's first for the realm.
+// The secret browsers' TURN credentials are made with: the process's own
+// (SharedState::sfu_secret), which TURN accepts for the SFU as the only
+// peer; none when TURN takes no credentials at all.
 std::string turn_secret_for_browsers(const SharedState& s) {
-  if (!s.config.use_auth_secret) return {};
-  if (!s.config.static_auth_secrets.empty()) return s.config.static_auth_secrets.front();
-  if (!s.stored.secrets.empty()) return s.stored.secrets.front();
-  return {};
+  if (!s.config.use_auth_secret && !s.config.lt_cred_mech) return {};
+  return s.sfu_secret;
 }
 
 void check_ports_free(const SharedState& s) {
@@ -306,8 +305,8 @@ int run_daemon(config::Config config, ConfigLoader reload) {
     std::string secret = turn_secret_for_browsers(*shared);
     if (secret.empty()) {
       LOG_WARN("sfu",
-               "no use-auth-secret: browsers get no TURN server, so those behind a "
-               "UDP-blocking firewall cannot join");
+               "TURN takes no credentials (neither lt-cred-mech nor use-auth-secret): browsers "
+               "get no TURN server, so those behind a UDP-blocking firewall cannot join");
     }
     bridge = std::make_unique<SfuBridge>(count, sfu_media_addresses(shared->config),
                                          shared->config.sfu_inprocess_relay);

@@ -116,6 +116,7 @@ turn::PolicyPtr SharedState::make_policy(const config::Config& c) const {
     auth.users.emplace(user.name, keys);  // a config file user of the same name wins
   }
   auth.secrets.insert(auth.secrets.end(), stored.secrets.begin(), stored.secrets.end());
+  auth.sfu_secret = sfu_secret;
   return std::make_shared<const turn::Policy>(
       clock, std::move(auth), c.stale_nonce, nonce_key,
       turn::PeerPolicy::Options{c.allowed_peer_ips, c.denied_peer_ips, c.allow_loopback_peers},
@@ -140,6 +141,10 @@ void SharedState::refresh_stored(const config::Config& c) {
 SharedState::SharedState(config::Config c)
     : config(std::move(c)),
       nonce_key(random_key()),
+      sfu_secret([] {
+        auto key = random_key();  // 32 random bytes: an HMAC key, never shown
+        return std::string(reinterpret_cast<const char*>(key.data()), key.size());
+      }()),
 
       quota(config.total_quota, config.user_quota),
       reservations(clock),

@@ -34,7 +34,10 @@ struct SharedState {
   SystemClock clock;
   StoredCredentials stored;             // from `database`, refreshed on reload
   std::array<std::byte, 32> nonce_key;  // kept across reloads
-  turn::PolicyPtr policy;               // replaced by a reload
+  // The secret of the browsers' TURN credentials (the SFU is their only peer):
+  // random per process, never written anywhere, kept across reloads.
+  std::string sfu_secret;
+  turn::PolicyPtr policy;  // replaced by a reload
   turn::Quota quota;
   net::ReservationTable reservations;
   std::shared_ptr<const net::TlsContext> tls;  // null: no TLS listener

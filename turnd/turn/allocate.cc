@@ -125,6 +125,7 @@ void Server::handle_allocate(Request& r) noexcept {
   if (has_token) std::memcpy(&request.reservation_token, token.value.data(), 8);
   auto allocation = std::make_unique<Allocation>(
       r.tuple, r.link.retain(), std::string(username.text()), m.transaction_id_copy());
+  if (r.sfu_only) allocation->set_sfu_only();
   RelayResult primary = deps_.relays.open(request, *this, allocation.get());
   if (!primary.socket) {
     deps_.quota.release(username.text());

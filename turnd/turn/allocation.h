@@ -45,6 +45,10 @@ class Allocation {
   const FiveTuple& tuple() const noexcept { return tuple_; }
   ClientLink& link() const noexcept { return *link_; }
   const std::string& username() const noexcept { return username_; }
+  // Made with a browser's credential (auth::AuthOptions::sfu_secret): it may
+  // relay to the SFU and nowhere else.
+  bool sfu_only() const noexcept { return sfu_only_; }
+  void set_sfu_only() noexcept { sfu_only_ = true; }
   const stun::TransactionId& allocate_id() const noexcept { return allocate_id_; }
 
   // The session log's identity of this allocation (a random UUID) and when it
@@ -108,6 +112,7 @@ class Allocation {
   FiveTuple tuple_;
   std::unique_ptr<ClientLink> link_;
   std::string username_;
+  bool sfu_only_ = false;
   stun::TransactionId allocate_id_;
   SessionId session_id_{};
   int64_t started_unix_ = 0;

@@ -6,9 +6,11 @@ namespace turnd::turn {
 
 // RFC 8656 §9.2 / §11.2: the peer must match a relayed address family (443)
 // and pass the server's policy (403, RFC 8656 §21 security).
-bool Server::peer_allowed(const SocketAddress& peer) const noexcept {
+// The SFU's own addresses always; others by the peer policy, unless the
+// allocation was made with a browser's credential (the SFU only).
+bool Server::peer_allowed(const Allocation& a, const SocketAddress& peer) const noexcept {
   if (deps_.local_peers != nullptr && deps_.local_peers->is_local(peer)) return true;
-  return policy_->peer_policy.allows(peer);
+  return !a.sfu_only() && policy_->peer_policy.allows(peer);
 }
 
 bool Server::peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept {
@@ -16,7 +18,7 @@ bool Server::peer_usable(Request& r, const SocketAddress& peer, uint16_t& error)
     error = stun::error::kPeerAddressFamilyMismatch;
     return false;
   }
-  if (!peer_allowed(peer)) {
+  if (!peer_allowed(*r.allocation, peer)) {
     metrics_.denied_peers.add();
     error = stun::error::kForbidden;
     return false;

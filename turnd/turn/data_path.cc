@@ -83,7 +83,7 @@ void Server::handle_send(const FiveTuple& tuple, const stun::MessageView& messag
     metrics_.malformed_packets.add();
     return;
   }
-  if (!peer_allowed(peer.address)) {
+  if (!peer_allowed(*it->second, peer.address)) {
     metrics_.denied_peers.add();
     return;
   }

@@ -14,6 +14,7 @@ struct Server::Request {
   Bytes key;                         // set once authenticated
   stun::MacAlgorithm algorithm = stun::MacAlgorithm::kSha1;
   bool fingerprint = false;  // answer with FINGERPRINT
+  bool sfu_only = false;     // authenticated with a browser's credential: the SFU is its only peer
   uint16_t method() const noexcept { return message.method(); }
 };
 

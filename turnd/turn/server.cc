@@ -241,6 +241,7 @@ bool Server::authenticate(Request& r) noexcept {
     // `keys` dies with this function; the response needs the key after it.
     std::memcpy(request_key_.data(), keys.key(i).data(), keys.key_length);
     r.key = Bytes(request_key_.data(), keys.key_length);
+    r.sfu_only = keys.sfu_only[i];
     auth_throttle_.record_success(r.tuple.client, username.text());
     return true;
   }

@@ -105,7 +105,7 @@ class Server final : public RelaySink, public ClientPacketHandler {
   uint32_t granted_lifetime(const stun::MessageView& m, bool& zero_requested) const noexcept;
   bool peer_usable(Request& r, const SocketAddress& peer, uint16_t& error) noexcept;
   // The peer policy, except that in-process peers (the SFU) are always allowed.
-  bool peer_allowed(const SocketAddress& peer) const noexcept;
+  bool peer_allowed(const Allocation& a, const SocketAddress& peer) const noexcept;
 
   void delete_allocation(const FiveTuple& tuple, EndReason reason) noexcept;
   void forget(const Allocation& a, EndReason reason) noexcept;

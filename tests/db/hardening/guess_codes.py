@@ -76,6 +76,7 @@ async def main():
     p.add_argument("--code", required=True)
     p.add_argument("--free", type=int, required=True)
     p.add_argument("--max", type=int, required=True)
+    p.add_argument("--ice-out", help="where to write the TURN user and password a guest got")
     a = p.parse_args()
 
     guessing = [asyncio.create_task(guesser(a.port, a.room, src, a.max + 5))
@@ -87,6 +88,10 @@ async def main():
     check(m["type"] == "joined", "the right code from another address joins while others guess",
           json.dumps(m))
     check(took < 5, "and is not slowed down by them", f"{took:.1f} s")
+    servers = m.get("iceServers") or []
+    if a.ice_out and servers:
+        with open(a.ice_out, "w") as f:
+            f.write(f"{servers[0]['username']}\n{servers[0]['credential']}\n")
     await ws.close()
 
     for task in guessing:

@@ -40,10 +40,10 @@ TEST(NackBudget, ASubscriberCannotMakeTheSfuResendMoreThanItsShare) {
   }
   const uint64_t resent_bytes = room.wire(1, Pc::kSubscriber).sink.bytes - before;
   const auto& c = room.counters();
-  EXPECT_GT(c.retransmitted, 0u);                  // NACKs are answered ...
-  EXPECT_LE(resent_bytes, received / 4 + 1500);    // ... within the budget ...
-  EXPECT_LT(c.retransmitted, 40u);                 // ... so not even each packet once
-  EXPECT_GT(c.retransmissions_refused, 0u);        // the rest is refused and counted
+  EXPECT_GT(c.retransmitted, 0u);                // NACKs are answered ...
+  EXPECT_LE(resent_bytes, received / 4 + 1500);  // ... within the budget ...
+  EXPECT_LT(c.retransmitted, 40u);               // ... so not even each packet once
+  EXPECT_GT(c.retransmissions_refused, 0u);      // the rest is refused and counted
   EXPECT_EQ(c.nacks, 10u);
 }
 

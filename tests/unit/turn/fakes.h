@@ -226,6 +226,7 @@ class FakeRelayFactory final : public RelayFactory {
 struct HarnessConfig {
   bool long_term = true;             // lt-cred-mech with alice and bob
   std::vector<std::string> secrets;  // non-empty: use-auth-secret with these
+  std::string sfu_secret;            // the browsers' credentials (SFU-only)
   uint32_t nonce_lifetime = 600;
   PeerPolicy::Options policy;
   uint32_t total_quota = 0;
@@ -248,6 +249,7 @@ inline auth::AuthOptions make_auth_options(const HarnessConfig& config) {
   options.lt_cred_mech = config.long_term;
   options.use_auth_secret = !config.secrets.empty();
   options.secrets = config.secrets;
+  options.sfu_secret = config.sfu_secret;
   for (const auto& [name, password] : test_users()) {
     options.users[name].md5 = auth::md5_key(name, kRealm, password);
   }

@@ -116,5 +116,34 @@ TEST_F(LocalPeerTest, ADeletedAllocationIsForgotten) {
   EXPECT_EQ(local_.forgotten, std::vector<void*>{context});
 }
 
+// A browser's credential (made by the conference with the process's own
+// secret) relays to the SFU and nowhere else, even to a public peer the policy
+// allows; a credential from the admin's REST secret is not narrowed.
+TEST(BrowserCredentials, TheSfuIsTheOnlyPeer) {
+  FakeLocalPeers local;
+  HarnessConfig config;
+  config.local_peers = &local;
+  config.secrets = {"admin-secret"};
+  config.sfu_secret = std::string("\x01\x02 binary \xff sfu secret", 22);
+  Harness h(config);
+  stun::MacContext mac;
+  std::string user = std::to_string(h.clock.unix_seconds() + 300) + ":p1";
+  TestClient browser(h, "192.0.2.20:40000", user,
+                     auth::Authenticator::rest_password(mac, config.sfu_secret, user));
+  ASSERT_TRUE(browser.allocate().is_success(stun::Method::kAllocate));
+  EXPECT_TRUE(browser.create_permission({addr(kSfu)}).is_success(stun::Method::kCreatePermission));
+  EXPECT_EQ(browser.create_permission({addr("93.184.216.34:5000")}).error_code(), 403);
+  EXPECT_EQ(browser.channel_bind(0x4001, addr("93.184.216.34:5000")).error_code(), 403);
+  browser.send_indication(addr("93.184.216.34:5000"), pattern(10));
+  EXPECT_TRUE(browser.relay().sent.empty());
+
+  std::string admin_user = std::to_string(h.clock.unix_seconds() + 300) + ":tool";
+  TestClient tool(h, "192.0.2.21:40000", admin_user,
+                  auth::Authenticator::rest_password(mac, "admin-secret", admin_user));
+  ASSERT_TRUE(tool.allocate().is_success(stun::Method::kAllocate));
+  EXPECT_TRUE(tool.create_permission({addr("93.184.216.34:5000")})
+                  .is_success(stun::Method::kCreatePermission));
+}
+
 }  // namespace
 }  // namespace turnd::turn::test
