@@ -90,7 +90,7 @@ fuzz: deps
 	    -dict=tests/fuzz/$$name.dict -print_final_stats=1 \
 	    -artifact_prefix=build-fuzz/artifacts/$$name- \
 	    build-fuzz/corpus/$$name tests/fuzz/corpus/$$name 2>&1 | tee build-fuzz/$$name.log \
-	    | grep -E '^(#[0-9]+ +(DONE|pulse)|stat::number_of_executed_units|==.*ERROR|SUMMARY)'; \
+	    | grep -E '^(#[0-9]+[[:space:]]+(DONE|pulse)|Done [0-9]+ runs|stat::number_of_executed_units|==.*ERROR|SUMMARY)'; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
