@@ -51,7 +51,17 @@ pass "a guest's TURN credential reaches the SFU and nothing else"
 metrics=$(curl -s "http://127.0.0.1:$METRICS_PORT/metrics")
 throttled=$(grep -E '^turnd_sfu_throttled_joins_total ' <<<"$metrics" | awk '{print $2}')
 [ "${throttled:-0}" -ge 2 ] || fail "turnd_sfu_throttled_joins_total is ${throttled:-missing}, want >= 2"
+pass "wrong codes are slowed down and refused per address, nobody else is; metrics count them"
+
+# No client address in clear: not in the server's output, not in the database
+# (stopping the server flushes the participation log first).
+stop_server
+command -v pg_dump >/dev/null || fail "pg_dump is missing (postgresql-client)"
+pg_dump --data-only "$URL" >"$E2E_TMP/dump.sql" || fail "pg_dump failed"
+visits=$(sed -n '/^COPY public.participation_log/,/^\\\./p' "$E2E_TMP/dump.sql" | grep -vc '^COPY\|^\\\.')
+[ "$visits" -ge 1 ] || fail "no visit reached participation_log"
 for ip in 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6; do
   ! grep -qF "$ip" "$SERVER_LOG" || fail "the server log names $ip in clear"
+  ! grep -qF "$ip" "$E2E_TMP/dump.sql" || fail "the database holds $ip in clear"
 done
-pass "wrong codes are slowed down and refused per address, nobody else is; metrics count them"
+pass "no client address in clear in the server's output or the database ($visits visit rows)"
