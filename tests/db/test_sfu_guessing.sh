@@ -4,7 +4,7 @@
 # code from 127.0.0.4 joins at once; an unknown room answers like a wrong code;
 # 12 people behind one address join together; the TURN credential a guest
 # gets relays to the SFU and nowhere else. Real WSS clients
-# (hardening/guess_codes.py), a real PostgreSQL (run_with_cluster.sh).
+# (tests/e2e/sfu_signal/guess_codes.py), a real PostgreSQL (run_with_cluster.sh).
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
 : "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
 source "$TURND_SRC/tests/e2e/lib.sh"
@@ -25,7 +25,7 @@ start_server prometheus "prometheus-port=$METRICS_PORT" realm=example.org use-au
   "web-root=$TURND_SRC/sfu/web" join-free-attempts=2 join-max-failures=6 allow-loopback-peers
 for _ in $(seq 50); do tcp_listens "$WEB_PORT" && break; sleep 0.1; done
 
-timeout 120 /usr/bin/python3 "$TURND_SRC/tests/db/hardening/guess_codes.py" --port "$WEB_PORT" \
+timeout 120 /usr/bin/python3 "$TURND_SRC/tests/e2e/sfu_signal/guess_codes.py" --port "$WEB_PORT" \
   --room team --code "$CODE" --free 2 --max 6 --ice-out "$E2E_TMP/ice" >"$E2E_TMP/guess.log" 2>&1
 rc=$?
 sed 's/^/    /' "$E2E_TMP/guess.log"

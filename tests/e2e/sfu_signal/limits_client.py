@@ -12,32 +12,16 @@ Prints one line per check; exits 1 if any failed."""
 import argparse
 import asyncio
 import json
-import ssl
 import sys
 
 import websockets
 
-FAILED = []
-
-
-def check(ok, what, detail=""):
-    print(("ok   " if ok else "FAIL ") + what + (f" ({detail})" if detail and not ok else ""))
-    if not ok:
-        FAILED.append(what)
-    return ok
-
-
-def context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
+from wss_checks import FAILED, check, client_context
 
 async def connect(port, source):
     """An open, working WebSocket from `source`, or None when refused."""
     try:
-        ws = await websockets.connect(f"wss://127.0.0.1:{port}/ws", ssl=context(),
+        ws = await websockets.connect(f"wss://127.0.0.1:{port}/ws", ssl=client_context(),
                                       local_addr=(source, 0), open_timeout=5, close_timeout=1)
         await ws.send("hi")
         reply = json.loads(await asyncio.wait_for(ws.recv(), 5))

@@ -22,9 +22,10 @@ import warnings
 
 import websockets
 
+from wss_checks import FAILED, check, client_context
+
 warnings.simplefilter("ignore", DeprecationWarning)  # TLS 1.0/1.1 are named on purpose
 
-FAILED = []
 
 CSP = ("default-src 'self'; connect-src 'self' wss:; img-src 'self' data:; "
        "media-src 'self' blob:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -36,20 +37,6 @@ SECURITY = {
     "strict-transport-security": "max-age=31536000",
     "permissions-policy": "camera=(self), microphone=(self), display-capture=(self)",
 }
-
-
-def check(ok, what, detail=""):
-    print(("ok   " if ok else "FAIL ") + what + (f" ({detail})" if detail and not ok else ""))
-    if not ok:
-        FAILED.append(what)
-    return ok
-
-
-def client_context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 # --- HTTPS -------------------------------------------------------------------------------

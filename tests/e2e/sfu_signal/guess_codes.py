@@ -17,31 +17,15 @@ usage: guess_codes.py --port P --room R --code C --free N --max M
 import argparse
 import asyncio
 import json
-import ssl
 import sys
 import time
 
 import websockets
 
-FAILED = []
-
-
-def check(ok, what, detail=""):
-    print(("ok   " if ok else "FAIL ") + what + (f" ({detail})" if detail and not ok else ""))
-    if not ok:
-        FAILED.append(what)
-    return ok
-
-
-def context():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
+from wss_checks import FAILED, check, client_context
 
 async def connect(port, source):
-    return await websockets.connect(f"wss://127.0.0.1:{port}/ws", ssl=context(),
+    return await websockets.connect(f"wss://127.0.0.1:{port}/ws", ssl=client_context(),
                                     local_addr=(source, 0), origin=f"https://127.0.0.1:{port}",
                                     max_size=2 ** 20)
 
