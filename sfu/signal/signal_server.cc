@@ -26,10 +26,11 @@ constexpr size_t kRxChunk = size_t{16} * 1024;  // lws hands a message over in p
 void lws_log(int level, const char* line) {
   std::string_view text(line);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  // lws may quote what a client sent: one safe line.
   if (level & LLL_ERR) {
-    LOG_WARN("signal", "libwebsockets: %.*s", static_cast<int>(text.size()), text.data());
+    LOG_WARN("signal", "libwebsockets: %s", log::printable(text, 300).c_str());
   } else {
-    LOG_DEBUG("signal", "libwebsockets: %.*s", static_cast<int>(text.size()), text.data());
+    LOG_DEBUG("signal", "libwebsockets: %s", log::printable(text, 300).c_str());
   }
 }
 

@@ -41,13 +41,14 @@ void close_with(lws* wsi, lws_close_status status, std::string_view reason) {
 bool SignalServer::Impl::upgrade_allowed(lws* wsi) {
   std::string path = header(wsi, WSI_TOKEN_GET_URI);
   if (path != kWebSocketPath) {
-    LOG_DEBUG("signal", "WebSocket upgrade refused for path %s", path.c_str());
+    LOG_DEBUG("signal", "WebSocket upgrade refused for path %s", log::printable(path).c_str());
     return false;
   }
   std::string origin = header(wsi, WSI_TOKEN_ORIGIN), host = header(wsi, WSI_TOKEN_HOST);
   if (!origin_allowed(origin, host)) {
     LOG_INFO("signal", "WebSocket from %s refused: origin %s is not https://%s",
-             log::pseudonym(peer_of(wsi)).c_str(), origin.c_str(), host.c_str());
+             log::pseudonym(peer_of(wsi)).c_str(), log::printable(origin).c_str(),
+             log::printable(host).c_str());
     return false;
   }
   return true;

@@ -111,6 +111,23 @@ std::string pseudonym(const SocketAddress& address) {
   return (address.is_v6() ? "ip6-" : "ip4-") + keyed_token(ip.data(), ip.size());
 }
 
+std::string printable(std::string_view client_text, size_t max) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < client_text.size() && i < max; ++i) {
+    auto c = static_cast<unsigned char>(client_text[i]);
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  if (client_text.size() > max) out += "...";
+  return out;
+}
+
 std::string pseudonym(std::string_view user_name) {
   if (!privacy()) return std::string(user_name);
   return "user-" + keyed_token(user_name.data(), user_name.size());

@@ -28,6 +28,11 @@ void write(Level level, const char* tag, const char* format, ...) noexcept
 std::string pseudonym(const SocketAddress& address);
 std::string pseudonym(std::string_view user_name);
 
+// Text a client sent (an Origin, a Host, a path) made safe for one log line:
+// printable ASCII stays, every other byte (newlines, escapes, UTF-8) and the
+// backslash become \xNN, and more than `max` bytes end in "...".
+std::string printable(std::string_view client_text, size_t max = 120);
+
 }  // namespace turnd::log
 
 #define TURND_LOG(level, tag, ...)                                                  \
