@@ -112,8 +112,14 @@ void Conference::on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcep
 void Conference::resend(Participant& p, Producer& producer, const rtp::NackView& nack) noexcept {
   const SteadyTime now = deps_.clock.now();
   const uint32_t ssrc = producer.media.ssrc;
-  size_t resends = 0;
+  size_t resends = 0, asked = 0;
   nack.for_each_lost([&](uint16_t seq) {
+    // A NACK may list thousands of numbers: look at no more than a few times
+    // what may be resent, so the duplicate scan below stays bounded too.
+    if (resends == kMaxResendsPerNack || ++asked > 4 * kMaxResendsPerNack) {
+      counters_.retransmissions_refused++;
+      return;
+    }
     auto recent = std::find_if(p.recently_resent.begin(), p.recently_resent.end(),
                                [&](const Participant::Resent& r) {
                                  return r.ssrc == ssrc && r.seq == seq && now - r.at < kResendGap;
@@ -121,7 +127,7 @@ void Conference::resend(Participant& p, Producer& producer, const rtp::NackView&
     if (recent != p.recently_resent.end()) return;  // asked again before it could arrive
     Bytes stored = producer.history->find(seq);
     if (stored.empty()) return;
-    if (resends == kMaxResendsPerNack || stored.size() > p.retransmit_budget) {
+    if (stored.size() > p.retransmit_budget) {
       counters_.retransmissions_refused++;
       return;
     }
