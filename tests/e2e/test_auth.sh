@@ -27,8 +27,13 @@ stun other-users-password allocate "${RAW[@]}" --user bob --password alicepw --e
 # Password guessing is throttled per (address, user), nobody else is slowed down.
 stun guessing guessing "${RAW[@]}" --user alice --password alicepw --other-user bob \
   --other-password b0b:with:colons
-curl -s "http://$HOST:$METRICS_PORT/metrics" | grep -qE '^turnd_auth_throttled_total [1-9]' ||
-  fail "turnd_auth_throttled_total did not count the unchecked answers"
+counted=0  # the workers' counters reach /metrics within a moment
+for _ in $(seq 30); do
+  metrics=$(curl -s "http://$HOST:$METRICS_PORT/metrics")
+  grep -qE '^turnd_auth_throttled_total [1-9]' <<<"$metrics" && counted=1 && break
+  sleep 0.1
+done
+[ "$counted" = 1 ] || fail "turnd_auth_throttled_total did not count the unchecked answers"
 pass "guessing: counted in turnd_auth_throttled_total"
 
 start_peer
