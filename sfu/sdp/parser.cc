@@ -315,6 +315,8 @@ void Parser::media_attribute(std::string_view name, std::optional<std::string_vi
     m.rtcp_mux = true;
   } else if (name == "rtcp-rsize" && !value) {
     m.rtcp_rsize = true;
+  } else if (name == "bundle-only" && !value) {
+    m.bundle_only = true;
   } else if (name == "rtcp") {
     m.rtcp = std::string(need(value, name));
   } else if (name == "end-of-candidates") {

@@ -236,6 +236,7 @@ void write_media(Writer& w, const MediaDescription& m) {
   }
   w.line('m', mline);
   if (!m.connection.empty()) w.line('c', m.connection);
+  if (m.bundle_only) w.attribute("bundle-only");
   if (!m.rtcp.empty()) w.attribute("rtcp", m.rtcp);
   for (const Candidate& c : m.candidates) w.attribute("candidate", c.to_string());
   if (m.end_of_candidates) w.attribute("end-of-candidates");

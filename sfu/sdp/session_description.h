@@ -113,7 +113,7 @@ struct SsrcGroup {  // a=ssrc-group (RFC 5576 §4.2), e.g. FID for RTX
 // One m= section and its attributes.
 struct MediaDescription {
   std::string media;     // "audio", "video", "application"
-  uint16_t port = 9;     // 0 rejects (RFC 3264 §6)
+  uint16_t port = 9;     // 0 rejects (RFC 3264 §6) unless bundle_only
   std::string protocol;  // "UDP/TLS/RTP/SAVPF", "UDP/DTLS/SCTP"
   // As written on the m= line. For RTP sections the writer lists the
   // codecs' payload types instead: keep the two in step.
@@ -130,6 +130,10 @@ struct MediaDescription {
   std::optional<Setup> setup;
   bool rtcp_mux = false;
   bool rtcp_rsize = false;
+  // a=bundle-only (RFC 8843 §6): port 0 without rejecting; the section uses
+  // the BUNDLE group's transport (Firefox offers every section but the first
+  // this way).
+  bool bundle_only = false;
   std::vector<Codec> codecs;               // one per numeric format, in m= line order
   std::vector<RtcpFeedback> feedback_all;  // a=rtcp-fb:* lines
   std::vector<Extmap> extmaps;
@@ -142,7 +146,7 @@ struct MediaDescription {
   std::optional<uint32_t> max_message_size;
   std::vector<Attribute> other;
 
-  bool rejected() const noexcept { return port == 0; }
+  bool rejected() const noexcept { return port == 0 && !bundle_only; }
   const Codec* find_codec(uint8_t payload_type) const noexcept;
   // The ID mapped to `uri`, if any.
   std::optional<uint16_t> extmap_id(std::string_view uri) const noexcept;

@@ -121,6 +121,36 @@ TEST(SdpAnswer, IsTheAnswerChromiumAccepted) {
   EXPECT_EQ(parsed(answer.to_string()), answer);
 }
 
+// Firefox offers every m= section but the BUNDLE tag with port 0 and
+// a=bundle-only (RFC 8843 §6): bundled, not rejected. Treating port 0 as
+// rejected lost Firefox's camera.
+TEST(SdpAnswer, AcceptsFirefoxsBundleOnlySections) {
+  const SessionDescription offer = parsed(fixture("firefox_publisher_offer.sdp"));
+  ASSERT_EQ(offer.media.size(), 2u);
+  EXPECT_EQ(offer.media[1].port, 0);
+  EXPECT_TRUE(offer.media[1].bundle_only);
+  EXPECT_FALSE(offer.media[1].rejected());
+  const SessionDescription answer = answer_to(offer);
+  EXPECT_EQ(answer.to_string(), fixture("sfu_firefox_publisher_answer.sdp"));
+  ASSERT_EQ(answer.media.size(), 2u);
+  for (const MediaDescription& m : answer.media) {
+    EXPECT_FALSE(m.rejected()) << m.mid;
+    EXPECT_FALSE(m.bundle_only) << m.mid;
+    EXPECT_EQ(m.direction, Direction::kRecvOnly) << m.mid;
+  }
+  EXPECT_EQ(payload_types(answer.media[0]), (std::vector<uint8_t>{109}));       // opus
+  EXPECT_EQ(payload_types(answer.media[1]), (std::vector<uint8_t>{120, 124}));  // VP8, its RTX
+  EXPECT_EQ(answer.bundle_group()->mids, (std::vector<std::string>{"0", "1"}));
+}
+
+TEST(SdpAnswer, BundleOnlyOutsideBundleIsRejected) {
+  SessionDescription offer = parsed(fixture("firefox_publisher_offer.sdp"));
+  offer.groups.clear();
+  const SessionDescription answer = answer_to(offer);
+  EXPECT_FALSE(answer.media[0].rejected());
+  EXPECT_TRUE(answer.media[1].rejected());
+}
+
 TEST(SdpAnswer, RejectsSectionsWithoutForwardedCodecs) {
   SessionDescription offer = parsed(fixture("chromium_offer.sdp"));
   // Video with only VP9 and AV1 left.

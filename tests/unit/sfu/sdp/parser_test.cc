@@ -166,14 +166,17 @@ TEST(SdpParser, LfLineEndingsParseTheSame) {
 TEST(SdpParser, RoundTripsEveryFixture) {
   for (const char* name :
        {"chromium_offer.sdp", "chromium_offer_tracks.sdp", "chromium_publisher_offer.sdp",
-        "sfu_publisher_answer.sdp", "sfu_subscriber_offer.sdp", "chromium_subscriber_answer.sdp"}) {
+        "sfu_publisher_answer.sdp", "sfu_subscriber_offer.sdp", "chromium_subscriber_answer.sdp",
+        "firefox_publisher_offer.sdp", "firefox_subscriber_answer.sdp",
+        "sfu_firefox_publisher_answer.sdp"}) {
     const SessionDescription d = parsed(fixture(name));
     EXPECT_EQ(parsed(d.to_string()), d) << name;
   }
 }
 
 TEST(SdpParser, OwnOutputIsReproducedByteForByte) {
-  for (const char* name : {"sfu_publisher_answer.sdp", "sfu_subscriber_offer.sdp"}) {
+  for (const char* name : {"sfu_publisher_answer.sdp", "sfu_subscriber_offer.sdp",
+                           "sfu_firefox_publisher_answer.sdp"}) {
     const std::string text = fixture(name);
     EXPECT_EQ(parsed(text).to_string(), text) << name;
   }

@@ -83,6 +83,18 @@ TEST(SubscriberOffer, ChromiumsAnswerChecks) {
   EXPECT_TRUE(answer.media[2].rejected());
 }
 
+// Firefox ESR 153 answering the same offer (Chromium's codecs and IDs).
+TEST(SubscriberOffer, FirefoxsAnswerChecks) {
+  const SessionDescription offer = parsed(fixture("sfu_subscriber_offer.sdp"));
+  const SessionDescription answer = parsed(fixture("firefox_subscriber_answer.sdp"));
+  const RemoteTransport remote = value_of(check_answer(offer, answer));
+  EXPECT_EQ(remote.mid, "0");
+  EXPECT_EQ(remote.setup, Setup::kActive);
+  EXPECT_EQ(answer.media[1].direction, Direction::kRecvOnly);
+  EXPECT_FALSE(answer.media[1].rejected());
+  EXPECT_TRUE(answer.media[2].rejected());
+}
+
 TEST(SubscriberOffer, CheckAnswerRefusesMismatches) {
   const SessionDescription offer = parsed(fixture("sfu_subscriber_offer.sdp"));
   const SessionDescription good = parsed(fixture("chromium_subscriber_answer.sdp"));
