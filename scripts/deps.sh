@@ -19,6 +19,7 @@ packages=(
   libsrtp2-dev libwebsockets-dev nlohmann-json3-dev  # the SFU (sfu/): SRTP, HTTPS+WSS, JSON
   chromium python3-websockets  # the SFU end to end: real WebRTC in headless Chromium, a WSS client
   nodejs            # drives Chromium (playwright-core from npm) in the SFU's browser tests
+  firefox-esr xvfb xauth libnss3-tools  # Firefox ESR in the mixed-browser tests (puppeteer-core), an X server for it, certutil
   nftables          # the UDP-dropping firewall of the SFU firewall test (network namespaces)
 )
 

@@ -49,10 +49,12 @@ size_t Conference::participant_count() const noexcept {
   return n;
 }
 
-void Conference::on_open(ConnectionId connection, const SocketAddress& peer) {
+void Conference::on_open(ConnectionId connection, const SocketAddress& peer,
+                         const std::string& page_host) {
   auto c = std::make_unique<Connection>();
   c->id = connection;
   c->peer = peer;
+  c->page_host = page_host;
   c->must_join_by = deps_.clock.now() + options_.join_deadline;
   connections_[connection] = std::move(c);
 }
@@ -125,21 +127,30 @@ JoinedInfo Conference::joined_info(const Participant& p) const {
     if (other.get() == &p) continue;
     info.participants.push_back({other->id, other->name, other->audio_muted, other->video_muted});
   }
-  info.ice_servers = ice_servers(p.id);
+  info.ice_servers = ice_servers(p);
   return info;
 }
 
 // turnd's own TURN with a REST credential for this participant (coturn's
 // use-auth-secret scheme): a browser behind a UDP-blocking firewall falls
 // back to TURN over TCP/TLS by itself.
-std::vector<IceServer> Conference::ice_servers(const std::string& participant_id) const {
-  if (options_.turn_urls.empty() || options_.turn_secret.empty()) return {};
+// TURN over TLS goes to a host name when there is one (options.turns_host,
+// else the name the browser reached the page by): Firefox uses turns: only
+// with a name, which its certificate check must match.
+std::vector<IceServer> Conference::ice_servers(const Participant& p) const {
+  std::vector<std::string> urls = options_.turn_urls;
+  if (options_.turns_port != 0) {
+    const std::string& name = !options_.turns_host.empty() ? options_.turns_host : p.page_host;
+    const std::string& host = !name.empty() ? name : options_.turns_address;
+    urls.push_back("turns:" + host + ":" + std::to_string(options_.turns_port) + "?transport=tcp");
+  }
+  if (urls.empty() || options_.turn_secret.empty()) return {};
   std::string username =
       std::to_string(deps_.clock.unix_seconds() + options_.turn_credential_lifetime) +
-      options_.rest_separator + participant_id;
+      options_.rest_separator + p.id;
   stun::MacContext mac;
   std::string password = auth::Authenticator::rest_password(mac, options_.turn_secret, username);
-  return {IceServer{options_.turn_urls, username, password}};
+  return {IceServer{std::move(urls), username, password}};
 }
 
 void Conference::leave(Participant& p, std::string_view reason) {

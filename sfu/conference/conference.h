@@ -65,7 +65,12 @@ struct ConferenceOptions {
   std::vector<SocketAddress> tcp_candidates;  // passive ICE-TCP, likewise
   // TURN servers handed to browsers, with a REST credential per participant
   // from `turn_secret` (coturn's use-auth-secret scheme); empty secret: none.
-  std::vector<std::string> turn_urls;
+  std::vector<std::string> turn_urls;  // turn: over UDP and TCP, by address
+  // turns: on this port (0: none), at turns_host, else at the name the
+  // browser reached the page by, else at turns_address (a URL host).
+  uint16_t turns_port = 0;
+  std::string turns_host;
+  std::string turns_address;
   std::string turn_secret;
   uint32_t turn_credential_lifetime = 86400;
   char rest_separator = ':';
@@ -109,7 +114,8 @@ class Conference final : public transport::TransportListener {
   ~Conference() override;
 
   // From the signalling thread, posted to the media thread.
-  void on_open(ConnectionId connection, const SocketAddress& peer);
+  void on_open(ConnectionId connection, const SocketAddress& peer,
+               const std::string& page_host = {});
   void on_message(ConnectionId connection, const std::string& text);
   void on_close(ConnectionId connection);
 
@@ -143,7 +149,7 @@ class Conference final : public transport::TransportListener {
   void abandon_join(Connection& c);
   void admit(Connection& c, const JoinRequest& request, CodeMatch match);
   JoinedInfo joined_info(const Participant& p) const;
-  std::vector<IceServer> ice_servers(const std::string& participant_id) const;
+  std::vector<IceServer> ice_servers(const Participant& p) const;
 
   // negotiation_flow.cc: SDP offers and answers, producers and consumers
   transport::WebRtcTransport& transport_for(Participant& p, bool publisher);

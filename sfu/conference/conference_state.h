@@ -51,6 +51,7 @@ struct Conference::Participant {
   Room* room = nullptr;
   ConnectionId connection = 0;
   SocketAddress client;
+  std::string page_host;  // its connection's
   int64_t joined_unix = 0;
   std::unique_ptr<transport::WebRtcTransport> publisher;
   std::unique_ptr<transport::WebRtcTransport> subscriber;
@@ -104,6 +105,7 @@ struct Conference::PendingJoin {
 struct Conference::Connection {
   ConnectionId id = 0;
   SocketAddress peer;
+  std::string page_host;  // the DNS name the browser used, "" for an address (signal::page_host)
   Participant* participant = nullptr;
   std::optional<PendingJoin> join;
   SteadyTime must_join_by{};  // closed if still outside a room then (options.join_deadline)

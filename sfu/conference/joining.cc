@@ -159,6 +159,7 @@ void Conference::admit(Connection& c, const JoinRequest& request, CodeMatch matc
   p->room = room.get();
   p->connection = c.id;
   p->client = c.peer;
+  p->page_host = c.page_host;
   p->joined_unix = deps_.clock.unix_seconds();
   p->publish_tokens = options_.publish_burst;
   p->publish_at = deps_.clock.now();

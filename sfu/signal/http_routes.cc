@@ -146,6 +146,26 @@ bool origin_allowed(std::string_view origin, std::string_view host) {
   return true;
 }
 
+std::string page_host(std::string_view header) {
+  std::string_view name = header.substr(0, header.find(':'));  // no port (IPv6 literals fail below)
+  if (name.ends_with('.')) name.remove_suffix(1);
+  if (name.empty() || name.size() > 253) return {};
+  bool letter = false;
+  std::string out;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalpha(c)) {
+      letter = true;
+    } else if (!std::isdigit(c) && c != '-' && c != '.') {
+      return {};
+    }
+    out.push_back(static_cast<char>(std::tolower(c)));
+  }
+  // All digits and dots is an IPv4 literal; labels may not be empty.
+  if (!letter || out.front() == '.' || out.find("..") != std::string::npos) return {};
+  return out;
+}
+
 std::span<const HttpHeader> security_headers() {
   return kSecurityHeaders;
 }

@@ -50,6 +50,13 @@ std::string_view document_content_type(std::string_view file_name);
 // browsers) are allowed.
 bool origin_allowed(std::string_view origin, std::string_view host);
 
+// The DNS name in a Host header ("meet.example.org:443" -> "meet.example.org",
+// lower case), or "" when it holds an address literal or anything that is not
+// a host name. The conference puts it into the turns: URL it gives that
+// browser: Firefox uses TURN over TLS only with a name its certificate check
+// can match, and the page came over the same name.
+std::string page_host(std::string_view host_header);
+
 // Headers sent with every HTTP response (names in lower case, with the colon
 // libwebsockets expects).
 struct HttpHeader {

@@ -35,7 +35,10 @@ using ConnectionId = uint64_t;
 class SignalHandler {
  public:
   virtual ~SignalHandler() = default;
-  virtual void on_open(ConnectionId connection, const SocketAddress& peer) = 0;
+  // `page_host`: the DNS name the browser reached us by (page_host() of its
+  // Host header), "" when it used an address.
+  virtual void on_open(ConnectionId connection, const SocketAddress& peer,
+                       const std::string& page_host) = 0;
   virtual void on_message(ConnectionId connection, std::string text) = 0;  // one whole text frame
   virtual void on_close(ConnectionId connection) = 0;
 };

@@ -64,7 +64,7 @@ int SignalServer::Impl::on_established(lws* wsi, Session& session) {
   connections_.emplace(id, std::move(c));
   LOG_DEBUG("signal", "connection %llu from %s", static_cast<unsigned long long>(id),
             log::pseudonym(peer).c_str());
-  handler_.on_open(id, peer);
+  handler_.on_open(id, peer, page_host(header(wsi, WSI_TOKEN_HOST)));
   return 0;
 }
 

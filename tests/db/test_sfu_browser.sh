@@ -15,7 +15,7 @@ source "$TURND_SRC/tests/e2e/lib.sh"
 URL="$TURND_TEST_DATABASE_URL"
 here="$TURND_SRC/tests/e2e/sfu_browser"
 
-PLAYWRIGHT_CORE=$(bash "$here/playwright.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR names where npm installs playwright-core}") ||
+PLAYWRIGHT_CORE=$(bash "$here/npm_module.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR names where npm installs modules}" playwright-core) ||
   fail "playwright-core is not available"
 export PLAYWRIGHT_CORE
 [ -x /usr/bin/chromium ] || fail "chromium is missing (bash scripts/deps.sh installs it)"

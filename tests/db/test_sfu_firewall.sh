@@ -70,7 +70,7 @@ for tool in ip nft node psql; do
   command -v "$tool" >/dev/null || fail "$tool not found (bash scripts/deps.sh; nft is in nftables)"
 done
 [ -x /usr/bin/chromium ] || fail "chromium is missing (bash scripts/deps.sh installs it)"
-PLAYWRIGHT_CORE=$(bash "$here/playwright.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR names where npm installs playwright-core}") ||
+PLAYWRIGHT_CORE=$(bash "$here/npm_module.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR names where npm installs modules}" playwright-core) ||
   fail "playwright-core is not available"
 export PLAYWRIGHT_CORE
 

@@ -152,6 +152,25 @@ make_cert() {  # make_cert: sets CERT and PKEY (self-signed ECDSA P-256 for loca
     fail "openssl could not make a certificate"
 }
 
+# make_ca_cert: sets CA_CERT, CERT and PKEY: a test CA (ECDSA P-256) and a
+# server certificate it signed for 127.0.0.1, ::1 and localhost — for clients
+# that check certificates (Firefox checks a turns: server's).
+make_ca_cert() {
+  CA_CERT="$E2E_TMP/ca.pem"
+  CERT="$E2E_TMP/cert.pem"
+  PKEY="$E2E_TMP/key.pem"
+  local ca_key="$E2E_TMP/ca-key.pem" ext="$E2E_TMP/server-ext.cnf"
+  printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature" "extendedKeyUsage=serverAuth" \
+    "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost" >"$ext"
+  { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$ca_key" \
+      -out "$CA_CERT" -days 2 -subj "/CN=turnd test CA $E2E_NAME" \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$PKEY" \
+      -subj /CN=localhost -out "$E2E_TMP/server.csr" &&
+    openssl x509 -req -in "$E2E_TMP/server.csr" -CA "$CA_CERT" -CAkey "$ca_key" -CAcreateserial \
+      -days 2 -extfile "$ext" -out "$CERT"; } >/dev/null 2>&1 || fail "openssl could not make a CA and certificate"
+}
+
 udp_answers() {  # udp_answers PORT: a STUN Binding over UDP gets an answer within 1 s
   timeout 1 turnutils_stunclient -p "$1" "$HOST" 2>/dev/null | grep -q "reflexive addr"
 }

@@ -20,6 +20,7 @@
 #include "sfu/conference/conference.h"
 #include "sfu/dtls/dtls_certificate.h"
 #include "sfu/dtls/dtls_context.h"
+#include "sfu/signal/http_routes.h"
 #include "sfu/srtp/srtp_library.h"
 #include "turnd/stun/integrity.h"
 
@@ -93,6 +94,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.turn_urls = {"turn:192.0.2.1:3478?transport=udp"};
   options.turn_secret = "secret";
   options.join_limits.host.free = 1000;  // no delays: reach the rooms, not the throttle
+  // A first line "H|..." is connection 3's Host header (its turns: URL host).
+  std::string host;
+  if (input.starts_with("H|")) {
+    size_t end = input.find('\n');
+    host = signal::page_host(input.substr(2, end == std::string_view::npos ? end : end - 2));
+    if (host.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos) {
+      __builtin_trap();  // a name that could break out of the URL
+    }
+    input.remove_prefix(end == std::string_view::npos ? input.size() : end + 1);
+  }
+  options.turns_port = 443;
+  options.turns_address = "192.0.2.1";
   auto conference = std::make_unique<Conference>(
       ConferenceDeps{
           world.clock, world.rooms, signal, codes, world.endpoint,
@@ -100,7 +113,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           nullptr},
       options);
   for (ConnectionId c = 1; c <= 3; ++c) {
-    conference->on_open(c, *SocketAddress::parse("198.51.100." + std::to_string(c) + ":5000"));
+    conference->on_open(c, *SocketAddress::parse("198.51.100." + std::to_string(c) + ":5000"),
+                        c == 3 ? host : std::string());
   }
   while (!input.empty()) {
     size_t end = input.find('\n');

@@ -128,6 +128,7 @@ struct Config {
   bool sfu_inprocess_relay = true;  // TURN to the SFU without relay sockets (issue 5)
   SocketAddress sfu_ip;             // empty: the first listening-ip, else relay-ip
   std::string web_root;             // the client's files; empty: installed or source tree
+  std::string sfu_turns_host;       // the name in browsers' turns: URLs; empty: the page's
   std::string imprint_file;         // served at /imprint
   std::string privacy_file;         // served at /privacy
   // Open connections each TCP/TLS listener (the web port, and TURN's and

@@ -67,8 +67,9 @@ sfu::conference::ConferenceOptions conference_options(const config::Config& c,
     o.turn_urls.push_back("turn:" + host + ":" + std::to_string(c.listening_port) +
                           "?transport=tcp");
   if (!c.no_tls && !c.cert.empty()) {
-    o.turn_urls.push_back("turns:" + host + ":" + std::to_string(c.tls_listening_port) +
-                          "?transport=tcp");
+    o.turns_port = c.tls_listening_port;
+    o.turns_host = c.sfu_turns_host;
+    o.turns_address = host;
   }
   o.turn_secret = std::move(turn_secret);
   o.rest_separator = c.rest_api_separator;
@@ -178,8 +179,9 @@ void SfuService::stop() {
   codes_.reset();
 }
 
-void SfuService::on_open(sfu::signal::ConnectionId id, const SocketAddress& peer) {
-  base_.post([this, id, peer] { conference_->on_open(id, peer); });
+void SfuService::on_open(sfu::signal::ConnectionId id, const SocketAddress& peer,
+                         const std::string& page_host) {
+  base_.post([this, id, peer, page_host] { conference_->on_open(id, peer, page_host); });
 }
 
 void SfuService::on_message(sfu::signal::ConnectionId id, std::string text) {

@@ -70,7 +70,8 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
   }
 
   // sfu::signal::SignalHandler (signal thread)
-  void on_open(sfu::signal::ConnectionId id, const SocketAddress& peer) override;
+  void on_open(sfu::signal::ConnectionId id, const SocketAddress& peer,
+               const std::string& page_host) override;
   void on_message(sfu::signal::ConnectionId id, std::string text) override;
   void on_close(sfu::signal::ConnectionId id) override;
   // sfu::conference::SignalOut (media thread)

@@ -1,41 +1,45 @@
-// Headless Chromium participants in a turnd conference, driven with
-// playwright-core through the browser client's test hooks (window.turnd).
+// Participants in a turnd conference — headless Chromium and Firefox ESR —
+// driven through the browser client's real UI (the join form, the buttons);
+// what they receive is read through its test hooks (window.turnd.state() and
+// .stats(), getStats underneath).
 //
 //   node conference.mjs --url https://127.0.0.1:8443 --room team --code CODE
-//        [--participants 3] [--relay tcp|tls] [--wrong-code] [--screen]
-//        [--turn udp|tcp|tls|none] [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp]
+//        [--participants 3] [--browsers chromium,firefox,...] [--relay tcp|tls]
+//        [--wrong-code] [--screen N,...] [--turn udp|tcp|tls|none]
+//        [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp]
 //
-// Each participant is a browser context of its own (its own fake camera and
-// microphone). --chromium names the Chromium executable of each participant in
-// turn (the last one repeats; default /usr/bin/chromium); participants with
-// the same executable share one browser. A wrapper script such as
+// --browsers names each participant's browser in turn (the last one repeats;
+// default chromium): browsers.mjs says how each is run. --chromium names the
+// Chromium executable of each participant in turn (the last one repeats;
+// default /usr/bin/chromium); participants with the same executable share
+// one browser. A wrapper script such as
 // `exec ip netns exec NS /usr/bin/chromium "$@"` puts a participant into
 // another network namespace (tests/db/test_sfu_firewall.sh). --turn keeps only
 // that kind of TURN server (the client's ?turn=) without forcing relay.
 // Checks, each printed as "PASS ..." or "FAIL ..." (exit 1 on the first
 // failure):
-//   - everyone joins and sees the others;
+//   - everyone joins (typing the code and a name, ticking the privacy
+//     notice, clicking Join) and sees the others;
 //   - everyone receives the others' audio and video: inbound-rtp
-//     packetsReceived and framesDecoded grow (getStats);
+//     packetsReceived and framesDecoded grow (getStats), and sends both;
 //   - with --relay: the selected candidate pair is a relay candidate over
 //     that protocol (the browsers are forced to iceTransportPolicy 'relay');
 //   - with --expect-pair N:TYPE/PROTO,...: both PeerConnections of participant
 //     N (1-based) use a local candidate of that type (host, srflx, prflx,
 //     relay) over that protocol (udp or tcp; for relay the protocol between
 //     browser and TURN server: udp, tcp or tls);
-//   - one leaves and the others see participant-left;
-//   - with --rejoin N: the one who left joins again N times (and leaves
-//     again); each time the others decode its audio and video and it decodes
-//     theirs, and the others' subscriber SDP stops growing: after the second
-//     visit it has no more m= sections than after the first (or before it);
-//     rejected lines are recycled;
-//   - with --wrong-code: a wrong code is refused with error wrong-code;
-//   - with --screen: the first participant shares its screen and the others
-//     decode it as a second video track from that participant, then it stops.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
+//   - one leaves (Leave) and the others see participant-left;
+//   - with --rejoin N: the one who left joins again N times (Join again,
+//     Join) and leaves again; each time the others decode its audio and video
+//     and it decodes theirs, and the others' subscriber SDP stops growing:
+//     after the second visit it has no more m= sections than after the first
+//     (or before it); rejected lines are recycled;
+//   - with --wrong-code: a wrong code is refused with error wrong-code, shown
+//     under the form;
+//   - with --screen N,... (alone: 1): participant N shares its screen (Share
+//     screen) and the others decode it as a second video track from N, then
+//     N stops it (Stop sharing), each in turn.
+import { Browsers, typeInto } from './browsers.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => {
@@ -49,7 +53,11 @@ const count = Number(args.participants || 3);
 const relay = args.relay && args.relay !== true ? args.relay : null;
 const turnOnly = args.turn && args.turn !== true ? args.turn : null;
 const executables = String(args.chromium && args.chromium !== true ? args.chromium : process.env.CHROMIUM || '/usr/bin/chromium').split(',');
-const executableOf = (i) => executables[Math.min(i, executables.length - 1)];
+const kinds = String(args.browsers && args.browsers !== true ? args.browsers : 'chromium').split(',');
+const nth = (list, i) => list[Math.min(i, list.length - 1)];
+const kindOf = (i) => nth(kinds, i);
+const executableOf = (i) => (kindOf(i) === 'chromium' ? nth(executables, i) : undefined);
+const sharers = args.screen === true ? [1] : args.screen ? String(args.screen).split(',').map(Number) : [];
 const expectedPairs = (args['expect-pair'] && args['expect-pair'] !== true ? args['expect-pair'].split(',') : [])
   .map((e) => {
     const m = /^(\d+):(host|srflx|prflx|relay)\/(udp|tcp|tls)$/.exec(e);
@@ -79,29 +87,34 @@ async function waitFor(what, fn, ms = 30000) {
   fail(`${what} (last: ${JSON.stringify(last && last.message ? last.message : last)})`);
 }
 
-const browsers = new Map();  // executable -> Browser
-const launch = (executablePath) => chromium.launch({
-  executablePath,
-  args: [
-    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-    '--ignore-certificate-errors', '--auto-select-desktop-capture-source=Entire screen',
-    '--autoplay-policy=no-user-gesture-required',
-  ],
-});
-async function browserOf(i) {
-  const exe = executableOf(i);
-  if (!browsers.has(exe)) browsers.set(exe, await launch(exe));
-  return browsers.get(exe);
-}
+const browsers = new Browsers();
 const consoleErrors = [];
 let status = 0;
+
+// The join form as a person fills it in: the room is already there (from
+// the link), the code and a name are typed, the privacy notice ticked.
+async function fillJoinForm(page, { code, name }) {
+  const shown = await page.evaluate(() => document.getElementById('join-room').value);
+  if (shown !== room) fail(`the link /r/${room} fills in the room (form shows ${JSON.stringify(shown)})`);
+  await typeInto(page, '#join-code', code);
+  await typeInto(page, '#join-name', name);
+  if (!(await page.evaluate(() => document.getElementById('join-privacy').checked))) await page.click('#join-privacy');
+  await page.click('#join-button');
+}
+
+async function joinThroughForm(page, who, name) {
+  await fillJoinForm(page, { code, name });
+  await waitFor(`${who} joins through the form`, async () => {
+    const s = await page.evaluate(() => window.turnd.state());
+    if (s.lastError) throw new Error(`error ${JSON.stringify(s.lastError)}`);
+    return s.joined;
+  }, 30000);
+}
+
 try {
   const pages = [];
   for (let i = 0; i < count; i++) {
-    const context = await (await browserOf(i)).newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
-    const page = await context.newPage();
+    const page = await browsers.page(kindOf(i), executableOf(i));
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`p${i}: ${m.text()}`); });
     page.on('pageerror', (e) => consoleErrors.push(`p${i}: ${e.message}`));
     const query = relay ? `?relay=1&turn=${relay}` : turnOnly ? `?turn=${turnOnly}` : '';
@@ -109,19 +122,20 @@ try {
     await waitFor(`page ${i} loads the client`, () => page.evaluate(() => !!window.turnd));
     pages.push(page);
   }
+  pass(`pages loaded: ${pages.map((_, i) => kindOf(i)).join(', ')}`);
 
   if (args['wrong-code']) {
-    const result = await pages[0].evaluate(
-      ({ room }) => window.turnd.join({ room, code: 'definitely-wrong-code', name: 'Mallory' })
-        .then(() => 'joined', (e) => String(e && (e.code || e.message || e))), { room });
-    if (!String(result).includes('wrong-code')) fail(`a wrong code is refused (got ${result})`);
-    pass('a wrong code is refused with wrong-code');
+    await fillJoinForm(pages[0], { code: 'definitely-wrong-code', name: 'Mallory' });
+    const shown = await waitFor('a wrong code is refused under the form', () => pages[0].evaluate(() => {
+      const e = document.getElementById('join-error');
+      const s = window.turnd.state();
+      return !e.hidden && e.textContent && s.lastError ? { text: e.textContent, code: s.lastError.code } : null;
+    }));
+    if (shown.code !== 'wrong-code') fail(`a wrong code is refused with wrong-code (got ${shown.code})`);
+    pass(`a wrong code is refused with wrong-code: "${shown.text}"`);
   }
 
-  for (let i = 0; i < count; i++) {
-    await pages[i].evaluate(({ room, code, name }) => window.turnd.join({ room, code, name }),
-      { room, code, name: `Person ${i + 1}` });
-  }
+  for (let i = 0; i < count; i++) await joinThroughForm(pages[i], `participant ${i}`, `Person ${i + 1}`);
   for (let i = 0; i < count; i++) {
     await waitFor(`participant ${i} sees the ${count - 1} others`, () =>
       pages[i].evaluate((n) => window.turnd.state().participants.length === n, count - 1));
@@ -134,6 +148,8 @@ try {
     const s = await sample(pages[i]);
     const audio = s.inbound.filter((x) => x.kind === 'audio' && x.packetsReceived > 0);
     const video = s.inbound.filter((x) => x.kind === 'video' && x.framesDecoded > 0);
+    const sends = (kind) => s.outbound.some((x) => x.kind === kind && x.packetsSent > 0);
+    if (!sends('audio') || !sends('video')) throw new Error(`sends ${JSON.stringify(s.outbound)}`);
     return audio.length >= count - 1 && video.length >= count - 1 ? s : null;
   };
   const first = [];
@@ -226,22 +242,27 @@ try {
       ` (publisher ${show(pairs.publisher)}; subscriber ${show(pairs.subscriber)})`);
   }
 
-  if (args.screen) {
-    const sharerId = await pages[0].evaluate(() => window.turnd.state().id);
-    await pages[0].evaluate(() => window.turnd.shareScreen());
+  for (const n of sharers) {
+    const sharer = pages[n - 1];
+    const sharerId = await sharer.evaluate(() => window.turnd.state().id);
+    await sharer.click('#btn-screen');
+    await waitFor(`participant ${n - 1} shares its screen`, () => sharer.evaluate(() => window.turnd.state().media.screen));
     const screenFrames = (page) => page.evaluate((id) => window.turnd.stats().then((s) =>
       s.inbound.filter((i) => i.participant === id && i.kind === 'video' && i.source === 'screen')
         .reduce((n, i) => n + (i.framesDecoded || 0), 0)), sharerId);
-    for (let i = 1; i < count; i++) {
-      await waitFor(`participant ${i} decodes the shared screen`, async () => (await screenFrames(pages[i])) > 3, 45000);
+    for (let i = 0; i < count; i++) {
+      if (i === n - 1) continue;
+      await waitFor(`participant ${i} (${kindOf(i)}) decodes the screen of ${n - 1} (${kindOf(n - 1)})`,
+        async () => (await screenFrames(pages[i])) > 3, 45000);
     }
-    pass('a shared screen reaches the others as a second video track');
-    await pages[0].evaluate(() => window.turnd.stopScreen());
+    pass(`the screen shared by participant ${n - 1} (${kindOf(n - 1)}) reaches the others as a second video track`);
+    await sharer.click('#btn-screen');
+    await waitFor(`participant ${n - 1} stops sharing`, () => sharer.evaluate(() => !window.turnd.state().media.screen));
   }
 
   // The last one leaves; the others see it go.
   const leaverId = await pages[count - 1].evaluate(() => window.turnd.state().id);
-  await pages[count - 1].evaluate(() => window.turnd.leave());
+  await pages[count - 1].click('#btn-leave');
   for (let i = 0; i < count - 1; i++) {
     await waitFor(`participant ${i} sees ${leaverId} leave`, () =>
       pages[i].evaluate((id) => !window.turnd.state().participants.some((p) => p.id === id), leaverId));
@@ -256,8 +277,8 @@ try {
     for (let i = 0; i < count - 1; i++) before.push(await lines(i));
     const back = pages[count - 1];
     for (let r = 1; r <= rejoins; r++) {
-      await back.evaluate(({ room, code, name }) => window.turnd.join({ room, code, name }),
-        { room, code, name: `Person ${count} (${r + 1}. visit)` });
+      await back.click('#btn-rejoin');
+      await joinThroughForm(back, `participant ${count - 1} (visit ${r + 1})`, `Person ${count} (${r + 1}. visit)`);
       const id = await back.evaluate(() => window.turnd.state().id);
       for (let i = 0; i < count - 1; i++) {
         await waitFor(`participant ${i} decodes audio and video of the rejoined ${id} (visit ${r + 1})`, async () => {
@@ -269,7 +290,7 @@ try {
       }
       await waitFor(`the rejoined ${id} decodes everyone (visit ${r + 1})`, () => media(count - 1), 45000);
       if (r === 1) for (let i = 0; i < count - 1; i++) afterFirst.push(await lines(i));
-      await back.evaluate(() => window.turnd.leave());
+      await back.click('#btn-leave');
       for (let i = 0; i < count - 1; i++) {
         await waitFor(`participant ${i} sees ${id} leave`, () =>
           pages[i].evaluate((x) => !window.turnd.state().participants.some((p) => p.id === x), id));
@@ -293,6 +314,6 @@ try {
   if (!String(e.message).length) console.log(`FAIL ${e}`);
   if (consoleErrors.length) console.log(`---- browser console errors:\n${consoleErrors.join('\n')}`);
 } finally {
-  for (const b of browsers.values()) await b.close();
+  await browsers.close();
 }
 process.exit(status);

@@ -37,7 +37,8 @@ class EchoHandler final : public turnd::sfu::signal::SignalHandler {
  public:
   void attach(SignalServer* server) { server_ = server; }
 
-  void on_open(ConnectionId id, const SocketAddress& peer) override {
+  void on_open(ConnectionId id, const SocketAddress& peer,
+               const std::string& /*page_host*/) override {
     open_.insert(id);
     ++opened_;
     std::printf("open %llu %s\n", static_cast<unsigned long long>(id), peer.to_string().c_str());
@@ -81,7 +82,8 @@ class EchoHandler final : public turnd::sfu::signal::SignalHandler {
 // Events out as JSON lines; replies come in on the main thread (see main).
 class BridgeHandler final : public turnd::sfu::signal::SignalHandler {
  public:
-  void on_open(ConnectionId id, const SocketAddress& peer) override {
+  void on_open(ConnectionId id, const SocketAddress& peer,
+               const std::string& /*page_host*/) override {
     emit({{"event", "open"}, {"id", id}, {"peer", peer.to_string()}});
   }
   void on_message(ConnectionId id, std::string text) override {

@@ -39,6 +39,7 @@ seeds = {
     "wrong_codes_and_rooms": [join(1, "nope-nope-nope"), join(1, CODE, "nowhere"),
                               join(2, CODE, "team", " "), join(3, MOD), join(3),
                               m(2, type="publish", sdp="v=0", tracks=[])],
+    "host_header_join": ["H|Meet.Example.org:443", join(3), join(1)],
     "malformed": ["{", "[]", '{"type":"join"}', '{"type":"publish","sdp":1}',
                   '{"type":"mute","kind":"smell","muted":true}', "1|" + "\u0000",
                   join(1), m(1, type="publish", sdp=offer.replace("a=group:BUNDLE 0 1 2",

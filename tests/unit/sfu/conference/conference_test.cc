@@ -332,6 +332,27 @@ TEST_F(ConferenceTest, ConnectionsThatNeverJoinAreClosed) {
   EXPECT_EQ(conference_->participant_count(), 1u);
 }
 
+// turns: needs a host name for Firefox: the configured one, else the name the
+// browser reached the page by, else the address.
+TEST_F(ConferenceTest, TurnOverTlsGoesToAHostName) {
+  options_.turns_port = 443;
+  options_.turns_address = "192.0.2.1";
+  restart();
+  auto turns_url_of = [&](ConnectionId c, const std::string& page_host) {
+    conference_->on_open(c, *SocketAddress::parse("198.51.100.9:5000"), page_host);
+    send(c, {{"type", "join"}, {"room", "team"}, {"code", kCode}, {"name", "P"}});
+    mailbox_.run();
+    const json urls = last(c)["iceServers"][0]["urls"];
+    EXPECT_EQ(urls.size(), 3u);
+    return urls.back().get<std::string>();
+  };
+  EXPECT_EQ(turns_url_of(1, "meet.example.org"), "turns:meet.example.org:443?transport=tcp");
+  EXPECT_EQ(turns_url_of(2, ""), "turns:192.0.2.1:443?transport=tcp");
+  options_.turns_host = "turn.example.org";
+  restart();
+  EXPECT_EQ(turns_url_of(3, "meet.example.org"), "turns:turn.example.org:443?transport=tcp");
+}
+
 TEST_F(ConferenceTest, JoinersGetTurnCredentialsAndSeeEachOther) {
   join(1, "Alice");
   json joined = last(1);

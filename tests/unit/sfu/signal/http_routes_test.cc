@@ -129,6 +129,27 @@ TEST(HttpRoutes, OriginMustBeThisServer) {
   EXPECT_FALSE(origin_allowed("https://meet.example.org", ""));
 }
 
+TEST(HttpRoutes, PageHostIsADnsNameOrNothing) {
+  EXPECT_EQ(page_host("meet.example.org"), "meet.example.org");
+  EXPECT_EQ(page_host("Meet.Example.ORG:443"), "meet.example.org");
+  EXPECT_EQ(page_host("meet.example.org.:8443"), "meet.example.org");
+  EXPECT_EQ(page_host("localhost:8443"), "localhost");
+  EXPECT_EQ(page_host("xn--mnchen-3ya.example"), "xn--mnchen-3ya.example");
+  EXPECT_EQ(page_host("127.0.0.1:8443"), "");  // address literals
+  EXPECT_EQ(page_host("[::1]:8443"), "");
+  EXPECT_EQ(page_host("[fd00::1]"), "");
+  EXPECT_EQ(page_host(""), "");
+  EXPECT_EQ(page_host(":443"), "");
+  EXPECT_EQ(page_host("a..b"), "");
+  EXPECT_EQ(page_host(".example.org"), "");
+  EXPECT_EQ(page_host("meet example.org"), "");  // what a URL must not hold
+  EXPECT_EQ(page_host("meet.example.org/x"), "");
+  EXPECT_EQ(page_host("user@meet.example.org"), "");
+  EXPECT_EQ(page_host("meet.example.org?transport=udp"), "");
+  EXPECT_EQ(page_host(std::string(254, 'a')), "");
+  EXPECT_EQ(page_host(std::string("me\0et", 5)), "");
+}
+
 TEST(HttpRoutes, SecurityHeaders) {
   std::string csp;
   bool nosniff = false, hsts = false, referrer = false, permissions = false;
