@@ -19,7 +19,8 @@ struct Conference::Producer {
   Participant* owner = nullptr;
   std::string mid;  // in the publisher's SDP
   TrackInfo track;
-  PublishedTrack media;  // SSRC, codec, header extensions from the offer
+  PublishedTrack media;            // SSRC, codec, header extensions from the offer
+  rtp::RtpRewrite to_subscribers;  // its payload types and extension IDs renumbered
   SteadyTime last_keyframe_request{};
   uint64_t packets = 0;
   uint64_t bytes = 0;

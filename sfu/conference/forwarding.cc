@@ -1,6 +1,7 @@
 // The media path: RTP from a publisher's producer to every subscriber of it
-// (decrypted once, encrypted once per subscriber, otherwise unchanged — the
-// subscriber offers carry the producer's SSRC and payload type), RTCP
+// (decrypted once, renumbered once to the subscribers' payload types and
+// extension IDs, encrypted once per subscriber; the subscriber offers carry
+// the producer's SSRC), RTCP
 // feedback the other way: PLI/FIR to the publisher (at most one per second,
 // and at once when a subscriber connects), NACKs answered from the
 // producer's history, the publisher's sender reports to the subscribers.
@@ -44,6 +45,9 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
     if (producer->media.ssrc == view.ssrc()) {
       p->bytes_in += packet.size();
       producer->stats.on_packet(view.sequence_number(), view.timestamp(), arrival_us);
+      // Renumbered once for everyone (negotiation.h); a payload type the
+      // subscribers were not offered goes no further.
+      if (!producer->to_subscribers.apply(packet)) return;
       forward_rtp(*producer, packet, view.sequence_number());
       return;
     }

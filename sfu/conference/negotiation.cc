@@ -5,7 +5,9 @@
 
 #include "sfu/sdp/answer.h"
 #include "sfu/sdp/candidate.h"
+#include "sfu/sdp/codecs.h"
 #include "sfu/sdp/parser.h"
+#include "sfu/sdp/subscriber_formats.h"
 #include "sfu/sdp/subscriber_offer.h"
 #include "sfu/sdp/transport.h"
 
@@ -15,11 +17,31 @@ namespace {
 constexpr std::string_view kTransportCcUri =
     "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
 
-bool forwarded_to_subscribers(const sdp::Extmap& e) {
-  return e.uri != "urn:ietf:params:rtp-hdrext:sdes:mid" &&
-         e.uri != "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id" &&
-         e.uri != "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id" &&
-         e.uri != kTransportCcUri;
+// The track's codecs as subscribers are offered them: renumbered, RTX's apt=
+// with them, without transport-cc (see the header: REMB only on this leg).
+std::vector<sdp::Codec> subscriber_codecs(const PublishedTrack& track) {
+  std::vector<sdp::Codec> out;
+  for (const sdp::Codec& c : track.codecs) {
+    const auto pt = sdp::subscriber_payload_type(c, track.codecs);
+    if (!pt) continue;
+    sdp::Codec s = c;
+    s.payload_type = *pt;
+    if (sdp::is_rtx(c)) s.fmtp = "apt=" + std::to_string(*pt - 1);
+    std::erase_if(s.feedback, [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<sdp::Extmap> subscriber_extmaps(const PublishedTrack& track) {
+  std::vector<sdp::Extmap> out;
+  for (const sdp::Extmap& e : track.extmaps) {
+    if (const auto id = sdp::subscriber_extension_id(e.uri)) {
+      out.push_back(e);
+      out.back().id = *id;
+    }
+  }
+  return out;
 }
 
 sdp::LocalTransport to_sdp(const LocalTransport& l) {
@@ -125,6 +147,20 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
   return plan;
 }
 
+rtp::RtpRewrite subscriber_rewrite(const PublishedTrack& track) {
+  rtp::RtpRewrite r;
+  for (const sdp::Codec& c : track.codecs) {
+    if (const auto pt = sdp::subscriber_payload_type(c, track.codecs)) {
+      r.map_payload_type(c.payload_type, *pt);
+    }
+  }
+  for (const sdp::Extmap& e : track.extmaps) {
+    const auto id = sdp::subscriber_extension_id(e.uri);
+    if (id && e.id > 0 && e.id < 256) r.map_extension(static_cast<uint8_t>(e.id), *id);
+  }
+  return r;
+}
+
 sdp::SessionDescription subscriber_offer(const std::vector<OfferedLine>& lines,
                                          const LocalTransport& local) {
   std::vector<sdp::OutgoingTrack> tracks;
@@ -132,14 +168,8 @@ sdp::SessionDescription subscriber_offer(const std::vector<OfferedLine>& lines,
     sdp::OutgoingTrack t;
     t.mid = line.mid;
     t.kind = line.track.kind == MediaKind::kAudio ? "audio" : "video";
-    t.codecs = line.track.codecs;
-    for (sdp::Codec& c : t.codecs) {  // see the header: REMB only on this leg
-      std::erase_if(c.feedback,
-                    [](const sdp::RtcpFeedback& f) { return f.type == "transport-cc"; });
-    }
-    for (const sdp::Extmap& e : line.track.extmaps) {
-      if (forwarded_to_subscribers(e)) t.extmaps.push_back(e);
-    }
+    t.codecs = subscriber_codecs(line.track);
+    t.extmaps = subscriber_extmaps(line.track);
     t.ssrc = line.track.ssrc;
     t.rtx_ssrc = line.track.rtx_ssrc;
     t.cname = line.track.cname;

@@ -10,11 +10,13 @@
 //   REMB caps it by what the subscribers can take;
 // - subscriber offers do not carry transport-cc (the forwarded packets hold
 //   the publisher's transport-wide numbers, meaningless on this transport).
-// And forwarding stays free of rewriting:
-// - subscriber offers repeat the publisher's SSRCs, payload types and
-//   extension IDs, but not sdes:mid / rtp-stream-id (the forwarded packets
-//   carry the publisher's mid, which names another m-line here: the browser
-//   demultiplexes by SSRC instead).
+// And forwarding rewrites little:
+// - subscriber offers repeat the publisher's SSRCs, but number payload types
+//   and header extensions the one way every subscriber transport does
+//   (sdp/subscriber_formats.h: publishers' browsers number differently, a
+//   BUNDLE group may not); each packet is renumbered once, before fan-out
+//   (subscriber_rewrite). sdes:mid / rtp-stream-id are not offered and are
+//   blanked: the browser demultiplexes by SSRC.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +27,7 @@
 #include "sfu/conference/protocol.h"
 #include "sfu/dtls/fingerprint.h"
 #include "sfu/ice/credentials.h"
+#include "sfu/rtp/rtp_rewrite.h"
 #include "sfu/rtp/rtx_buffer.h"
 #include "sfu/sdp/session_description.h"
 #include "sfu/sdp/subscriber_offer.h"
@@ -72,6 +75,9 @@ struct PublishPlan {
 // Throws std::invalid_argument with a reason for people when the offer is
 // not something we can answer.
 PublishPlan plan_publish(const std::string& offer, const LocalTransport& local);
+
+// How the track's packets are renumbered for subscribers.
+rtp::RtpRewrite subscriber_rewrite(const PublishedTrack& track);
 
 // One m-line of a subscriber offer (sdp::LineState: sending, or a track
 // that ended: inactive when it is the BUNDLE tag, else rejected).

@@ -99,6 +99,7 @@ void Conference::publish(Participant& p, const PublishRequest& r) {
     producer->owner = &p;
     producer->mid = track.mid;
     producer->media = track;
+    producer->to_subscribers = subscriber_rewrite(track);
     producer->track = {track.mid, track.kind,
                        track.kind == MediaKind::kVideo ? TrackSource::kCamera : TrackSource::kMic};
     for (const TrackInfo& info : r.tracks) {

@@ -63,6 +63,20 @@ std::vector<Codec> choose_codecs(const MediaDescription& m, const CodecPolicy& p
     std::erase_if(kept.feedback, [](const RtcpFeedback& fb) { return !is_forwarded_feedback(fb); });
     chosen.push_back(std::move(kept));
   }
+  // VP8 (and its RTX) first: a publisher sends the answer's first codec, and
+  // VP8 is the one every browser decodes (Firefox has no H.264 without a
+  // separate download).
+  std::vector<uint8_t> vp8;
+  for (const Codec& c : chosen) {
+    if (c.is("VP8")) vp8.push_back(c.payload_type);
+  }
+  auto vp8_or_its_rtx = [&](const Codec& c) {
+    if (c.is("VP8")) return true;
+    const auto apt = is_rtx(c) ? c.parameter("apt") : std::nullopt;
+    const auto apt_pt = apt ? text::number<uint8_t>(*apt) : std::nullopt;
+    return apt_pt && std::find(vp8.begin(), vp8.end(), *apt_pt) != vp8.end();
+  };
+  std::stable_partition(chosen.begin(), chosen.end(), vp8_or_its_rtx);
   return chosen;
 }
 

@@ -35,9 +35,10 @@ bool is_forwarded_feedback(const RtcpFeedback& feedback);
 // sdes:mid, abs-send-time, transport-wide-cc-01, ssrc-audio-level.
 bool is_forwarded_extension(std::string_view uri);
 
-// The codecs of `m` the SFU keeps, in the offer's order: each forwarded
-// codec and each RTX whose apt= names one of them, with only the forwarded
-// RTCP feedback. Empty when none fits (the m= section is then rejected).
+// The codecs of `m` the SFU keeps, in the offer's order but VP8 and its RTX
+// first: each forwarded codec and each RTX whose apt= names one of them, with
+// only the forwarded RTCP feedback. Empty when none fits (the m= section is
+// then rejected).
 std::vector<Codec> choose_codecs(const MediaDescription& m, const CodecPolicy& policy);
 std::vector<Extmap> choose_extmaps(const MediaDescription& m);
 

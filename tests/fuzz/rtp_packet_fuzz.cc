@@ -1,6 +1,7 @@
 // Fuzz target: the RTP parser (RFC 3550 header, RFC 8285 extensions), the
 // in-place rewrites, RTX build/restore and the RtxBuffer on arbitrary bytes.
 // Checks the invariants a forwarding SFU relies on.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include "sfu/rtp/demux.h"
 #include "sfu/rtp/header_extensions.h"
 #include "sfu/rtp/rtp_packet.h"
+#include "sfu/rtp/rtp_rewrite.h"
 #include "sfu/rtp/rtx_buffer.h"
 #include "sfu/rtp/rtx_packet.h"
 
@@ -69,6 +71,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   check(copy.size() == size && view.payload().size() == m.view().payload().size());
+
+  // Renumbering for subscribers (RtpRewrite): the packet still parses, with
+  // the same payload; only mapped IDs remain.
+  static const RtpRewrite rewrite = [] {
+    RtpRewrite r;
+    for (uint8_t pt = 0; pt < 128; pt += 2) r.map_payload_type(pt, 127 - pt);
+    r.map_extension(1, 1);
+    r.map_extension(4, 2);
+    r.map_extension(200, 3);
+    return r;
+  }();
+  std::vector<std::byte> renumbered(input.begin(), input.end());
+  if (rewrite.apply(renumbered)) {
+    RtpPacketView after;
+    check(RtpPacketView::parse(renumbered, after) == RtpError::kOk);
+    check(after.payload_type() == 127 - view.payload_type());
+    check(after.payload().size() == view.payload().size());
+    after.for_each_extension([&](const HeaderExtension& e) {
+      check(e.id >= 1 && e.id <= 3);
+      return true;
+    });
+  } else {
+    check(view.payload_type() % 2 == 1 &&
+          std::equal(renumbered.begin(), renumbered.end(), input.begin(), input.end()));
+  }
 
   // RTX: build, parse, restore: the original minus its padding.
   std::array<std::byte, 2048> rtx{};

@@ -143,6 +143,23 @@ TEST(SdpAnswer, AcceptsFirefoxsBundleOnlySections) {
   EXPECT_EQ(answer.bundle_group()->mids, (std::vector<std::string>{"0", "1"}));
 }
 
+// A publisher sends the answer's first codec: VP8 (every browser decodes it)
+// even when the offer prefers H.264.
+TEST(SdpAnswer, PutsVp8First) {
+  SessionDescription offer = parsed(fixture("chromium_offer.sdp"));
+  std::vector<Codec>& video = offer.media[1].codecs;
+  std::stable_partition(video.begin(), video.end(), [](const Codec& c) { return c.is("H264"); });
+  ASSERT_TRUE(video.front().is("H264"));
+  const SessionDescription answer = answer_to(offer);
+  const std::vector<Codec>& answered = answer.media[1].codecs;
+  ASSERT_GE(answered.size(), 4u);
+  EXPECT_TRUE(answered[0].is("VP8"));
+  EXPECT_TRUE(answered[1].is("rtx"));
+  EXPECT_EQ(answered[1].parameter("apt"), std::to_string(answered[0].payload_type));
+  EXPECT_TRUE(
+      std::any_of(answered.begin(), answered.end(), [](const Codec& c) { return c.is("H264"); }));
+}
+
 TEST(SdpAnswer, BundleOnlyOutsideBundleIsRejected) {
   SessionDescription offer = parsed(fixture("firefox_publisher_offer.sdp"));
   offer.groups.clear();

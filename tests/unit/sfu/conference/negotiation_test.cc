@@ -1,0 +1,106 @@
+// Negotiation with both browsers: what Chromium and Firefox ESR offer as
+// publishers (captured fixtures) becomes tracks, and one subscriber offer
+// carrying tracks of both numbers payload types and header extensions one
+// way (a BUNDLE group may not mix numberings), VP8 first.
+#include "sfu/conference/negotiation.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sfu/rtp/hex.h"
+#include "sfu/rtp/rtp_packet.h"
+#include "sfu/sdp/fixture.h"
+
+namespace turnd::sfu::conference {
+namespace {
+
+using sdp::test::fixture;
+
+LocalTransport local() {
+  LocalTransport t;
+  t.ice.ufrag = "sfuUfrag";
+  t.ice.pwd = "sfuPasswordSfuPassword24";
+  t.fingerprint = *dtls::Fingerprint::parse(sdp::test::kSfuFingerprint);
+  t.udp_candidates = {*SocketAddress::parse("192.0.2.10:40000")};
+  return t;
+}
+
+const PublishedTrack& track_of(const PublishPlan& plan, MediaKind kind) {
+  for (const PublishedTrack& t : plan.tracks) {
+    if (t.kind == kind) return t;
+  }
+  ADD_FAILURE() << "no track of that kind";
+  return plan.tracks.front();
+}
+
+TEST(Negotiation, FirefoxPublishesAudioAndVideo) {
+  const PublishPlan plan = plan_publish(fixture("firefox_publisher_offer.sdp"), local());
+  ASSERT_EQ(plan.tracks.size(), 2u);  // the camera was lost to a=bundle-only
+  const PublishedTrack& video = track_of(plan, MediaKind::kVideo);
+  EXPECT_EQ(video.mid, "1");
+  EXPECT_EQ(video.ssrc, 4051846660u);
+  EXPECT_EQ(video.rtx_ssrc, 1166394907u);
+  EXPECT_EQ(video.codecs.front().name, "VP8");
+  EXPECT_EQ(video.transport_cc_id, 7);
+}
+
+TEST(Negotiation, OneNumberingForTracksOfBothBrowsers) {
+  const PublishPlan chromium = plan_publish(fixture("chromium_publisher_offer.sdp"), local());
+  const PublishPlan firefox = plan_publish(fixture("firefox_publisher_offer.sdp"), local());
+  std::vector<OfferedLine> lines;
+  for (const PublishPlan* plan : {&chromium, &firefox}) {
+    for (const PublishedTrack& t : plan->tracks) {
+      OfferedLine line;
+      line.mid = std::to_string(lines.size());
+      line.participant = plan == &chromium ? "p1" : "p2";
+      line.track = t;
+      line.bundle_tag = lines.empty();
+      lines.push_back(line);
+    }
+  }
+  ASSERT_EQ(lines.size(), 4u);
+  const sdp::SessionDescription offer = subscriber_offer(lines, local());
+  std::map<int, std::string> codec_of_pt;
+  std::map<std::string, int> id_of_uri;
+  std::map<int, std::string> uri_of_id;
+  for (const sdp::MediaDescription& m : offer.media) {
+    for (const sdp::Codec& c : m.codecs) {
+      const std::string meaning = c.name + "/" + std::to_string(c.clock_rate) + " " +
+                                  c.parameter("profile-level-id").value_or("") + " " +
+                                  c.parameter("apt").value_or("");
+      auto [it, fresh] = codec_of_pt.emplace(c.payload_type, meaning);
+      EXPECT_EQ(it->second, meaning) << "payload type " << int(c.payload_type);
+    }
+    for (const sdp::Extmap& e : m.extmaps) {
+      EXPECT_EQ(id_of_uri.emplace(e.uri, e.id).first->second, e.id) << e.uri;
+      EXPECT_EQ(uri_of_id.emplace(e.id, e.uri).first->second, e.uri) << e.id;
+    }
+  }
+  // Firefox's Opus is 109, Chromium's 109 an RTX: both Opus are 111 here.
+  EXPECT_EQ(offer.media[0].codecs.front().payload_type, 111);
+  EXPECT_EQ(offer.media[2].codecs.front().payload_type, 111);
+  EXPECT_EQ(offer.media[3].codecs.front().name, "VP8");
+  EXPECT_EQ(offer.media[3].codecs.front().payload_type, 96);
+  EXPECT_EQ(offer.media[3].codecs[1].fmtp, "apt=96");
+  EXPECT_EQ(id_of_uri.at(std::string(sdp::kExtensionAbsSendTime)), 2);
+  EXPECT_EQ(id_of_uri.count(std::string(sdp::kExtensionMid)), 0u);
+
+  // And Firefox's VP8 packets are renumbered to match: PT 120 -> 96,
+  // abs-send-time 4 -> 2, mid (3) blanked.
+  std::vector<std::byte> packet = rtp::test::hex(
+      "90 78 00 01  00 00 00 01  D6 6D 7F 2A"
+      "BE DE 00 02  30 31 42 0A  0B 0C 00 00  77");
+  ASSERT_TRUE(subscriber_rewrite(track_of(firefox, MediaKind::kVideo)).apply(packet));
+  rtp::RtpPacketView view;
+  ASSERT_EQ(rtp::RtpPacketView::parse(packet, view), rtp::RtpError::kOk);
+  EXPECT_EQ(view.payload_type(), 96);
+  EXPECT_TRUE(view.find_extension(2));
+  EXPECT_FALSE(view.find_extension(3));
+  EXPECT_FALSE(view.find_extension(4));
+}
+
+}  // namespace
+}  // namespace turnd::sfu::conference
