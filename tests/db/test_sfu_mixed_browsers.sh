@@ -3,8 +3,9 @@
 # real UI: each decodes the others' audio and video, Firefox's camera reaches
 # Chromium and the other way round, screens are shared both ways, one leaves
 # and comes back; then the same with the browsers forced to relay through
-# turnd's TURN over TCP and over TLS (Firefox checks the TURN server's
-# certificate: its profile trusts the test CA). Firefox runs with a window on
+# turnd's TURN over TCP and over TLS (at the page's host name: Firefox uses
+# turns: only with a name; its profile trusts the test CA that signed turnd's
+# certificate). Firefox runs with a window on
 # a private X server (xvfb-run): headless Firefox cannot share a screen.
 # Run by ctest through run_with_cluster.sh.
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
