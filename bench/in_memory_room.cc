@@ -28,8 +28,10 @@ Room::Room(int n, const BrowserOptions& browsers) {
                                  nullptr},
       options);
   for (int i = 0; i < n; ++i) add(i, browsers);
+  // Video without an announced SSRC is offered once its first packet names it.
+  const size_t offered = (browsers.announce_video_ssrc ? 2 : 1) * (people_.size() - 1);
   for (auto& p : people_) {
-    if (!p->browser->published() || p->browser->offered_tracks() != 2 * (people_.size() - 1)) {
+    if (!p->browser->published() || p->browser->offered_tracks() != offered) {
       throw std::runtime_error("signalling did not settle");
     }
     p->browser->connect(Pc::kPublisher);
@@ -39,6 +41,20 @@ Room::Room(int n, const BrowserOptions& browsers) {
   for (auto& p : people_) {
     if (!p->browser->connected(Pc::kPublisher) || !p->browser->connected(Pc::kSubscriber)) {
       throw std::runtime_error("DTLS did not complete");
+    }
+  }
+  if (!browsers.announce_video_ssrc) {
+    for (size_t i = 0; i < people_.size(); ++i) {
+      Packet packet;
+      packet.participant = i;
+      packet.length = people_[i]->browser->make_rtp(Media::kVideo, packet.bytes);
+      deliver(packet);
+    }
+    pump_signals();
+    for (auto& p : people_) {
+      if (p->browser->offered_tracks() != 2 * (people_.size() - 1)) {
+        throw std::runtime_error("video named by its mid was not offered");
+      }
     }
   }
   check_forwarding(Media::kAudio);

@@ -1,6 +1,7 @@
 #include "bench/sfu_browser.h"
 
 #include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -116,9 +117,10 @@ Kind classify(Bytes d) noexcept {  // RFC 7983
 // RFC 8285 one-byte header extensions, padded to 12 bytes: audio carries
 // ssrc-audio-level (id 1) and abs-send-time (id 2), video abs-send-time and
 // video-orientation (id 13), both the transport-wide sequence number (id 3),
-// with the IDs of the offer above: what Chromium sends.
-size_t write_extensions(std::byte* p, Media media, uint32_t abs_send_time,
-                        uint16_t transport_seq) noexcept {
+// with the IDs of the offer above: what Chromium sends. `mid`: video also
+// carries sdes:mid "1" (id 4).
+size_t write_extensions(std::byte* p, Media media, uint32_t abs_send_time, uint16_t transport_seq,
+                        bool mid) noexcept {
   store_be16(p, 0xBEDE);
   store_be16(p + 2, 3);  // three 32-bit words
   std::byte* e = p + 4;
@@ -138,6 +140,10 @@ size_t write_extensions(std::byte* p, Media media, uint32_t abs_send_time,
   if (media == Media::kVideo) {
     e[i++] = std::byte{0xD0};  // id 13, 1 byte
     e[i++] = std::byte{0};
+    if (mid) {
+      e[i++] = std::byte{0x40};  // id 4, 1 byte
+      e[i++] = std::byte{'1'};
+    }
   }
   return 16;
 }
@@ -178,7 +184,15 @@ std::string SimulatedBrowser::join_message(const std::string& room, const std::s
 }
 
 std::string SimulatedBrowser::publish_message() const {
-  std::string sdp = kOfferTemplate;
+  std::string sdp;
+  for (size_t at = 0; at < std::strlen(kOfferTemplate);) {
+    std::string_view rest = std::string_view(kOfferTemplate).substr(at);
+    std::string_view line = rest.substr(0, rest.find('\n') + 1);
+    at += line.size();
+    const bool video_ssrc =
+        line.find("@V@") != std::string_view::npos || line.find("@R@") != std::string_view::npos;
+    if (options_.announce_video_ssrc || !video_ssrc) sdp += line;
+  }
   replace_all(sdp, "@UFRAG@", pcs_[0].ufrag);
   replace_all(sdp, "@PWD@", pcs_[0].pwd);
   replace_all(sdp, "@FP@", certificate_.fingerprint_sha256());
@@ -364,7 +378,8 @@ size_t SimulatedBrowser::make_rtp(Media media, MutableBytes buffer) noexcept {
   store_be16(b + 2, sequence_[i]++);
   store_be32(b + 4, timestamp_[i]);
   store_be32(b + 8, ssrcs_[i]);
-  size_t header = 12 + write_extensions(b + 12, media, timestamp_[i] * 3, transport_seq_++);
+  size_t header = 12 + write_extensions(b + 12, media, timestamp_[i] * 3, transport_seq_++,
+                                        !options_.announce_video_ssrc);
   b[header] = std::byte{0x90};  // VP8 descriptor / Opus TOC: any payload will do
   for (size_t k = header + 1; k < length; ++k) b[k] = std::byte((k * 131 + sequence_[i]) & 0xFF);
   if (length >= header + 9) store_be64(b + header + 1, static_cast<uint64_t>(monotonic_ns()));

@@ -48,6 +48,10 @@ struct BrowserOptions {
   // Where subscribers record the one-way delay of each decrypted RTP packet
   // (publishers always stamp their send time); null: not measured.
   LatencyHistogram* latency = nullptr;
+  // false: the offer announces no SSRC for video (no a=ssrc, as in a
+  // simulcast offer) and video packets carry their mid (extension 4): the
+  // SFU learns the SSRC from them.
+  bool announce_video_ssrc = true;
 
   static constexpr uint32_t kHostPriority = 0x6E0001FF;
   // Type preference 1 (relayed over TCP), local preference 0x7E1E, component 1.

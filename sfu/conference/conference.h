@@ -163,6 +163,7 @@ class Conference final : public transport::TransportListener {
 
   // forwarding.cc: media
   void forward_rtp(Producer& producer, MutableBytes packet, uint16_t seq) noexcept;
+  Producer* learn_ssrc(Participant& p, const rtp::RtpPacketView& packet) noexcept;
   void request_keyframe(Producer& producer, bool now_anyway) noexcept;
   void on_subscriber_rtcp(Participant& p, MutableBytes packet) noexcept;
   void resend(Participant& p, Producer& producer, const rtp::NackView& nack) noexcept;

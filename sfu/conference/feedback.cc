@@ -78,7 +78,8 @@ void Conference::send_remb(Participant& p) noexcept {
   std::array<uint32_t, kMaxTracks> ssrcs{};
   size_t count = 0;
   for (auto& producer : p.producers) {
-    if (producer->track.kind == MediaKind::kVideo && count < ssrcs.size()) {
+    if (producer->track.kind == MediaKind::kVideo && producer->media.ssrc != 0 &&
+        count < ssrcs.size()) {
       ssrcs[count++] = producer->media.ssrc;
     }
   }

@@ -9,10 +9,12 @@
 #include <algorithm>
 
 #include "sfu/conference/conference_state.h"
+#include "sfu/rtp/header_extensions.h"
 #include "sfu/rtp/rtcp.h"
 #include "sfu/rtp/rtcp_feedback.h"
 #include "sfu/rtp/rtcp_reports.h"
 #include "sfu/rtp/rtp_packet.h"
+#include "sfu/sdp/codecs.h"
 #include "turnd/common/log.h"
 
 namespace turnd::sfu::conference {
@@ -41,17 +43,58 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
   if (rtp::RtpPacketView::parse(packet, view) != rtp::RtpError::kOk) return;
   const int64_t arrival_us = microseconds_of(deps_.clock.now());
   record_arrival(*p, view, arrival_us);  // every packet, RTX and bandwidth probes too
-  for (auto& producer : p->producers) {
-    if (producer->media.ssrc == view.ssrc()) {
-      p->bytes_in += packet.size();
-      producer->stats.on_packet(view.sequence_number(), view.timestamp(), arrival_us);
-      // Renumbered once for everyone (negotiation.h); a payload type the
-      // subscribers were not offered goes no further.
-      if (!producer->to_subscribers.apply(packet)) return;
-      forward_rtp(*producer, packet, view.sequence_number());
-      return;
-    }
+  Producer* producer = nullptr;
+  for (auto& candidate : p->producers) {
+    if (candidate->media.ssrc == view.ssrc()) producer = candidate.get();
   }
+  if (producer == nullptr) producer = learn_ssrc(*p, view);
+  if (producer == nullptr) return;
+  p->bytes_in += packet.size();
+  producer->stats.on_packet(view.sequence_number(), view.timestamp(), arrival_us);
+  // Renumbered once for everyone (negotiation.h); a payload type the
+  // subscribers were not offered goes no further.
+  if (!producer->to_subscribers.apply(packet)) return;
+  forward_rtp(*producer, packet, view.sequence_number());
+}
+
+// A track the offer did not give an SSRC (RFC 8843 §15: identified by MID,
+// and by RID in a simulcast offer) takes the SSRC of the first packet that
+// carries its mid (and rid) in a payload type of its own — not an RTX —
+// unless someone in the room already sends on it. The others are then
+// offered the track. Runs only for packets of unknown SSRCs, and binds each
+// track once.
+Conference::Producer* Conference::learn_ssrc(Participant& p,
+                                             const rtp::RtpPacketView& view) noexcept {
+  for (auto& producer : p.producers) {
+    const PublishedTrack& m = producer->media;
+    if (!m.ssrc_from_packets || m.ssrc != 0 || m.mid_id == 0) continue;
+    const auto mid = view.find_extension(m.mid_id);
+    if (!mid || rtp::read_mid(*mid) != producer->mid) continue;
+    if (!m.rid.empty()) {
+      const auto rid = view.find_extension(m.rid_id);
+      if (!rid || as_string(*rid) != m.rid) continue;
+    }
+    const sdp::Codec* codec = nullptr;
+    for (const sdp::Codec& c : m.codecs) {
+      if (c.payload_type == view.payload_type() && !sdp::is_rtx(c)) codec = &c;
+    }
+    if (codec == nullptr) continue;
+    for (auto& person : p.room->participants) {
+      for (auto& other : person->producers) {
+        if (other->media.ssrc == view.ssrc() || other->media.rtx_ssrc == view.ssrc()) {
+          return nullptr;
+        }
+      }
+    }
+    producer->media.ssrc = view.ssrc();
+    LOG_INFO("sfu", "%s: track %s sends on SSRC %u (named by its %s)", p.id.c_str(),
+             log::printable(producer->mid).c_str(), view.ssrc(), m.rid.empty() ? "mid" : "rid");
+    for (auto& other : p.room->participants) {
+      if (other.get() != &p) renegotiate(*other);
+    }
+    return producer.get();
+  }
+  return nullptr;
 }
 
 void Conference::forward_rtp(Producer& producer, MutableBytes packet, uint16_t seq) noexcept {

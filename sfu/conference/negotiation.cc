@@ -7,6 +7,7 @@
 #include "sfu/sdp/candidate.h"
 #include "sfu/sdp/codecs.h"
 #include "sfu/sdp/parser.h"
+#include "sfu/sdp/simulcast.h"
 #include "sfu/sdp/subscriber_formats.h"
 #include "sfu/sdp/subscriber_offer.h"
 #include "sfu/sdp/transport.h"
@@ -113,16 +114,23 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
     PublishedTrack t;
     t.mid = m.mid;
     t.kind = m.media == "audio" ? MediaKind::kAudio : MediaKind::kVideo;
-    ssrcs_of(*offered, t);
-    if (t.ssrc == 0) continue;  // nothing sent on it (yet)
-    if (t.cname.empty()) t.cname = "turnd";
     t.codecs = m.codecs;
     t.extmaps = m.extmaps;
     for (const sdp::Extmap& e : m.extmaps) {
-      if (e.uri == kTransportCcUri && e.id > 0 && e.id < 256) {
-        t.transport_cc_id = static_cast<uint8_t>(e.id);
-      }
+      if (e.id <= 0 || e.id >= 256) continue;
+      const auto id = static_cast<uint8_t>(e.id);
+      if (e.uri == kTransportCcUri) t.transport_cc_id = id;
+      if (e.uri == sdp::kExtensionMid) t.mid_id = id;
+      if (e.uri == sdp::kExtensionRtpStreamId) t.rid_id = id;
     }
+    t.rid = sdp::chosen_rid(*offered);
+    if (t.rid.empty()) ssrcs_of(*offered, t);  // a simulcast offer's SSRCs name no one layer
+    if (t.ssrc == 0) {
+      // Identified by MID (and RID) instead (RFC 8843 §15, RFC 8852).
+      if (t.mid_id == 0 || (!t.rid.empty() && t.rid_id == 0)) continue;
+      t.ssrc_from_packets = true;
+    }
+    if (t.cname.empty()) t.cname = "turnd";
     plan.tracks.push_back(std::move(t));
   }
   if (plan.tracks.size() > kMaxTracks) {

@@ -43,7 +43,12 @@ inline constexpr size_t kMaxOfferedLines = 16;
 struct PublishedTrack {
   std::string mid;  // in the publisher's SDP
   MediaKind kind = MediaKind::kAudio;
+  // 0 until known when the offer does not announce it (no a=ssrc, or a
+  // simulcast offer): the first packet carrying this mid (and rid) names it.
   uint32_t ssrc = 0;
+  bool ssrc_from_packets = false;
+  std::string rid;  // the one encoding received of a simulcast offer (sdp/simulcast.h)
+  uint8_t mid_id = 0, rid_id = 0;  // the sdes:mid / rtp-stream-id extensions, 0: none
   std::optional<uint32_t> rtx_ssrc;
   std::string cname;
   std::vector<sdp::Codec> codecs;    // as answered

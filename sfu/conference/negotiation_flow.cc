@@ -89,7 +89,11 @@ void Conference::publish(Participant& p, const PublishRequest& r) {
   std::vector<std::unique_ptr<Producer>> next;
   for (const PublishedTrack& track : plan.tracks) {
     auto same = std::find_if(p.producers.begin(), p.producers.end(), [&](const auto& old) {
-      return old && old->mid == track.mid && old->media.ssrc == track.ssrc;
+      if (!old || old->mid != track.mid) return false;
+      if (track.ssrc_from_packets) {  // keeps what its packets told, while the rid stays
+        return old->media.ssrc_from_packets && old->media.rid == track.rid;
+      }
+      return old->media.ssrc == track.ssrc;
     });
     if (same != p.producers.end()) {
       next.push_back(std::move(*same));
@@ -147,6 +151,7 @@ void Conference::sync_consumers(Participant& p) {
   for (auto& other : p.room->participants) {
     if (other.get() == &p) continue;
     for (auto& producer : other->producers) {
+      if (producer->media.ssrc == 0) continue;  // offered once its packets name its SSRC
       bool has = std::any_of(p.consumers.begin(), p.consumers.end(),
                              [&](const Consumer& c) { return c.producer == producer.get(); });
       if (has) continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sfu/sdp/simulcast.h"
+
 namespace turnd::sfu::sdp {
 
 namespace {
@@ -25,6 +27,15 @@ MediaDescription accepted_section(const MediaDescription& offered, std::vector<C
   set_local_transport(m, options.transport, Setup::kPassive);
   m.mid = offered.mid;
   m.extmaps = choose_extmaps(offered);
+  // One encoding of a simulcast offer (simulcast.h), named by its rid.
+  if (const std::string rid = chosen_rid(offered); !rid.empty()) {
+    for (const Extmap& e : offered.extmaps) {
+      if (e.uri == kExtensionRtpStreamId || e.uri == kExtensionRepairedRtpStreamId) {
+        m.extmaps.push_back(e);
+      }
+    }
+    answer_rid(m, rid);
+  }
   for (Extmap& e : m.extmaps) {
     if (e.direction) e.direction = reverse(*e.direction);
   }

@@ -47,6 +47,59 @@ TEST(Negotiation, FirefoxPublishesAudioAndVideo) {
   EXPECT_EQ(video.transport_cc_id, 7);
 }
 
+// Simulcast offers (three layers): one encoding is received, its SSRC comes
+// from its packets (Chromium announces none, Firefox's name no one layer).
+TEST(Negotiation, SimulcastTracksAreNamedByTheirPackets) {
+  struct Case {
+    const char* fixture;
+    uint8_t mid_id, rid_id;
+  };
+  for (const Case& c :
+       {Case{"chromium_simulcast_offer.sdp", 4, 10}, Case{"firefox_simulcast_offer.sdp", 3, 9}}) {
+    const PublishPlan plan = plan_publish(fixture(c.fixture), local());
+    ASSERT_EQ(plan.tracks.size(), 2u) << c.fixture;
+    const PublishedTrack& audio = track_of(plan, MediaKind::kAudio);
+    EXPECT_NE(audio.ssrc, 0u) << c.fixture;
+    EXPECT_FALSE(audio.ssrc_from_packets) << c.fixture;
+    const PublishedTrack& video = track_of(plan, MediaKind::kVideo);
+    EXPECT_EQ(video.ssrc, 0u) << c.fixture;
+    EXPECT_FALSE(video.rtx_ssrc) << c.fixture;
+    EXPECT_TRUE(video.ssrc_from_packets) << c.fixture;
+    EXPECT_EQ(video.rid, "f") << c.fixture;
+    EXPECT_EQ(video.mid_id, c.mid_id) << c.fixture;
+    EXPECT_EQ(video.rid_id, c.rid_id) << c.fixture;
+    EXPECT_NE(plan.answer.find("a=simulcast:recv f"), std::string::npos) << c.fixture;
+  }
+}
+
+// Without a=ssrc and without rids: named by the mid alone; without a mid
+// extension it cannot be named and is not received.
+TEST(Negotiation, TracksWithoutSsrcLinesAreNamedByMid) {
+  std::string offer = fixture("firefox_publisher_offer.sdp");
+  std::string no_ssrc;
+  for (size_t at = 0; at < offer.size();) {
+    size_t end = offer.find('\n', at);
+    std::string line =
+        offer.substr(at, end == std::string::npos ? std::string::npos : end - at + 1);
+    if (!line.starts_with("a=ssrc")) no_ssrc += line;
+    at = end == std::string::npos ? offer.size() : end + 1;
+  }
+  PublishPlan plan = plan_publish(no_ssrc, local());
+  ASSERT_EQ(plan.tracks.size(), 2u);
+  for (const PublishedTrack& t : plan.tracks) {
+    EXPECT_EQ(t.ssrc, 0u);
+    EXPECT_TRUE(t.ssrc_from_packets);
+    EXPECT_TRUE(t.rid.empty());
+    EXPECT_EQ(t.mid_id, 3);
+  }
+  std::string no_mid_extension = no_ssrc;
+  for (size_t at; (at = no_mid_extension.find("a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid")) !=
+                  std::string::npos;) {
+    no_mid_extension.erase(at, no_mid_extension.find('\n', at) - at + 1);
+  }
+  EXPECT_TRUE(plan_publish(no_mid_extension, local()).tracks.empty());
+}
+
 TEST(Negotiation, OneNumberingForTracksOfBothBrowsers) {
   const PublishPlan chromium = plan_publish(fixture("chromium_publisher_offer.sdp"), local());
   const PublishPlan firefox = plan_publish(fixture("firefox_publisher_offer.sdp"), local());
