@@ -40,6 +40,11 @@ const iceTransportPolicy = query.get('relay') === '1' ? 'relay' : 'all';
 // firewall): tcp is turn:...?transport=tcp, tls is turns:; ?turn=none keeps
 // none (then only ICE-TCP to the SFU gets through a UDP-blocking firewall).
 const turnOnly = query.get('turn');
+// ?simulcast=1 offers the camera as three encodings, q, h and f (tests: the
+// SFU names streams by RID then; it receives f until layer switching).
+const cameraEncodings = query.get('simulcast') === '1'
+  ? [{ rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }]
+  : null;
 
 function keepTurn(servers) {
   if (!turnOnly) return servers;
@@ -336,7 +341,7 @@ function createPeerConnections() {
   closePeerConnections();
   const common = { iceServers: state.iceServers, iceTransportPolicy,
                    send: (message) => signaling !== null && signaling.send(message) };
-  state.publisher = new Publisher({ ...common, onState: renderStatus });
+  state.publisher = new Publisher({ ...common, cameraEncodings, onState: renderStatus });
   state.subscriber = new Subscriber({ ...common, onState: renderStatus, onChange: renderRemote });
   renderStatus();
 }

@@ -9,9 +9,11 @@ import { waitForIceGathering } from './rtc.js';
 const ANSWER_TIMEOUT_MS = 15000;
 
 export class Publisher {
-  // send(message): to the signalling server; onState(connectionState).
-  constructor({ iceServers, iceTransportPolicy, send, onState }) {
+  // send(message): to the signalling server; onState(connectionState);
+  // cameraEncodings: the camera's sendEncodings (simulcast), or null.
+  constructor({ iceServers, iceTransportPolicy, send, onState, cameraEncodings }) {
     this.send = send;
+    this.cameraEncodings = cameraEncodings || null;
     this.pc = new RTCPeerConnection({
       iceServers, iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
     });
@@ -26,9 +28,9 @@ export class Publisher {
 
   // Starts sending `track` as `source`; renegotiates.
   add(track, source, stream) {
-    const transceiver = this.pc.addTransceiver(track, {
-      direction: 'sendonly', streams: stream ? [stream] : [],
-    });
+    const init = { direction: 'sendonly', streams: stream ? [stream] : [] };
+    if (source === 'camera' && this.cameraEncodings) init.sendEncodings = this.cameraEncodings;
+    const transceiver = this.pc.addTransceiver(track, init);
     this.sources.set(transceiver, source);
     this.kinds.set(transceiver, track.kind);
     this.negotiate();

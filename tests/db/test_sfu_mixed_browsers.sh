@@ -2,7 +2,8 @@
 # Chromium and Firefox ESR in one conference (issue 12), through the client's
 # real UI: each decodes the others' audio and video, Firefox's camera reaches
 # Chromium and the other way round, screens are shared both ways, one leaves
-# and comes back; then the same with the browsers forced to relay through
+# and comes back; cameras offered as simulcast (named by RID, no a=ssrc)
+# reach each other; then the same with the browsers forced to relay through
 # turnd's TURN over TCP and over TLS (at the page's host name: Firefox uses
 # turns: only with a name; its profile trusts the test CA that signed turnd's
 # certificate). Firefox runs with a window on
@@ -54,6 +55,13 @@ conference() {
 
 conference direct --participants 3 --browsers chromium,firefox,firefox --wrong-code --screen 1,2 --rejoin 1
 pass "Chromium and two Firefox ESR see and hear each other; screens shared both ways; Firefox comes back"
+
+# Cameras offered as simulcast (three rids): the SFU answers one encoding.
+# Chromium announces no SSRC for it: the SFU learns it from the packets' mid
+# and rid. Firefox re-offers its one remaining encoding with a=ssrc.
+conference simulcast --participants 2 --browsers chromium,firefox --simulcast
+grep -q "sends on SSRC .* (named by its rid)" "$SERVER_LOG" || fail "no SSRC was learned from a rid"
+pass "simulcast cameras of Chromium and Firefox, named by RID, reach each other"
 
 conference relay-tcp --participants 2 --browsers firefox,chromium --relay tcp
 pass "Firefox and Chromium through turnd's TURN over TCP"

@@ -6,7 +6,7 @@
 //   node conference.mjs --url https://127.0.0.1:8443 --room team --code CODE
 //        [--participants 3] [--browsers chromium,firefox,...] [--relay tcp|tls]
 //        [--wrong-code] [--screen N,...] [--turn udp|tcp|tls|none]
-//        [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp]
+//        [--chromium EXE,EXE,...] [--expect-pair 1:relay/tcp,2:host/udp] [--simulcast]
 //
 // --browsers names each participant's browser in turn (the last one repeats;
 // default chromium): browsers.mjs says how each is run. --chromium names the
@@ -16,6 +16,8 @@
 // `exec ip netns exec NS /usr/bin/chromium "$@"` puts a participant into
 // another network namespace (tests/db/test_sfu_firewall.sh). --turn keeps only
 // that kind of TURN server (the client's ?turn=) without forcing relay.
+// --simulcast makes every camera offer three encodings (the client's
+// ?simulcast=1): no a=ssrc, streams named by RID.
 // Checks, each printed as "PASS ..." or "FAIL ..." (exit 1 on the first
 // failure):
 //   - everyone joins (typing the code and a name, ticking the privacy
@@ -117,8 +119,11 @@ try {
     const page = await browsers.page(kindOf(i), executableOf(i));
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`p${i}: ${m.text()}`); });
     page.on('pageerror', (e) => consoleErrors.push(`p${i}: ${e.message}`));
-    const query = relay ? `?relay=1&turn=${relay}` : turnOnly ? `?turn=${turnOnly}` : '';
-    await page.goto(`${url}/r/${room}${query}`);
+    const query = new URLSearchParams();
+    if (relay) query.set('relay', '1');
+    if (relay || turnOnly) query.set('turn', relay || turnOnly);
+    if (args.simulcast) query.set('simulcast', '1');
+    await page.goto(`${url}/r/${room}${query.size ? `?${query}` : ''}`);
     await waitFor(`page ${i} loads the client`, () => page.evaluate(() => !!window.turnd));
     pages.push(page);
   }
