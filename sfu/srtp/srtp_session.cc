@@ -1,5 +1,6 @@
 #include "sfu/srtp/srtp_session.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <srtp2/srtp.h>
 
@@ -139,7 +140,31 @@ SrtpResult SrtpSession::run(Kind kind, SrtpDirection direction, MutableBytes buf
                  : srtp_unprotect_rtcp(session_.get(), data, &len);
   }
   if (status != srtp_err_status_ok) return {map_status(status), 0};
+  if (direction == SrtpDirection::kInbound) {
+    used(load_be32(buffer.data() + (kind == Kind::kRtp ? 8 : 4)));  // RTP SSRC, RTCP sender
+  }
   return {SrtpStatus::kOk, static_cast<size_t>(len)};
+}
+
+void SrtpSession::used(uint32_t ssrc) noexcept {
+  ++uses_;
+  Stream* oldest = nullptr;
+  for (size_t i = 0; i < stream_count_; ++i) {
+    Stream& s = streams_[i];
+    if (s.ssrc == ssrc) {
+      s.last_use = uses_;
+      return;
+    }
+    if (oldest == nullptr || s.last_use < oldest->last_use) oldest = &s;
+  }
+  if (stream_count_ < streams_.size()) {
+    streams_[stream_count_++] = {ssrc, uses_};
+    return;
+  }
+  // libsrtp wants the SSRC in network byte order.
+  srtp_remove_stream(session_.get(), htonl(oldest->ssrc));
+  removed_streams_++;
+  *oldest = {ssrc, uses_};
 }
 
 }  // namespace turnd::sfu::srtp

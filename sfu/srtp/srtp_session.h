@@ -12,6 +12,13 @@
 // Tested by tests/unit/sfu/srtp/srtp_session_allocation_test.cc; measured
 // in bench/sfu_forward_bench.cc. What does allocate: the constructor, and
 // the first packet of each new SSRC (libsrtp makes a stream for it).
+//
+// An inbound session keeps streams for at most kMaxInboundStreams SSRCs: a
+// peer holding the keys could otherwise make libsrtp keep a stream for every
+// SSRC it invents. Once a new SSRC authenticates and the table is full, the
+// stream used least recently is removed (its replay window goes with it).
+// Browsers use a handful of SSRCs per transport; a stream removed and
+// needed again starts afresh (rollover counter 0).
 // A session is used by one thread at a time; sessions on different threads
 // share nothing mutable.
 #pragma once
@@ -88,16 +95,31 @@ class SrtpSession {
   SrtpResult unprotect_rtp(MutableBytes buffer, size_t length) noexcept;
   SrtpResult unprotect_rtcp(MutableBytes buffer, size_t length) noexcept;
 
+  static constexpr size_t kMaxInboundStreams = 32;
+  size_t inbound_streams() const noexcept { return stream_count_; }
+  uint64_t removed_streams() const noexcept { return removed_streams_; }
+
  private:
   struct Deleter {
     void operator()(srtp_ctx_t_* session) const noexcept;
   };
   enum class Kind : uint8_t { kRtp, kRtcp };
   SrtpResult run(Kind kind, SrtpDirection direction, MutableBytes buffer, size_t length) noexcept;
+  // Inbound: `ssrc` was just accepted; keeps the stream table bounded.
+  void used(uint32_t ssrc) noexcept;
+
+  struct Stream {
+    uint32_t ssrc = 0;
+    uint64_t last_use = 0;
+  };
 
   std::unique_ptr<srtp_ctx_t_, Deleter> session_;
   SrtpProfile profile_;
   SrtpDirection direction_;
+  std::array<Stream, kMaxInboundStreams> streams_{};
+  size_t stream_count_ = 0;
+  uint64_t uses_ = 0;
+  uint64_t removed_streams_ = 0;
 };
 
 }  // namespace turnd::sfu::srtp

@@ -161,12 +161,15 @@ TRACE="$E2E_TMP/trace.txt"
 strace -f -qq -o "$TRACE" -- "$TURND_BIN" -c "$CONF" >"$SERVER_LOG" 2>&1 &
 STRACE_PID=$!
 E2E_PIDS+=("$STRACE_PID")
-for _ in $(seq 50); do
-  SERVER_PID=$(pgrep -P "$STRACE_PID" | head -n 1 || true)
+# turnd's own pid file names it (a child found with pgrep may be one that
+# strace has not yet turned into turnd).
+for _ in $(seq 100); do
+  SERVER_PID=$(cat "$E2E_TMP/strace.pid" 2>/dev/null || true)
   [ -n "$SERVER_PID" ] && break
+  running "$STRACE_PID" || fail "turnd exited under strace before writing its pid file"
   sleep 0.1
 done
-[ -n "$SERVER_PID" ] || fail "turnd did not start under strace"
+[ -n "$SERVER_PID" ] || fail "turnd did not start under strace (no pid file in 10 s)"
 E2E_PIDS=("$SERVER_PID" "${E2E_PIDS[@]}")  # stopped before strace
 for _ in $(seq 100); do
   udp_answers "$PORT" && tcp_listens "$TLS_PORT" && break

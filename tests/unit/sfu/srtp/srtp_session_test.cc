@@ -150,6 +150,49 @@ INSTANTIATE_TEST_SUITE_P(BothProfiles, SrtpProfiles,
                            return info.param == SrtpProfile::kAeadAes128Gcm ? "Gcm" : "CmSha1_80";
                          });
 
+// A peer with the keys cannot make libsrtp keep a stream per invented SSRC:
+// past kMaxInboundStreams the least recently used goes (issue 11, class 5).
+TEST(SrtpSession, InboundKeepsABoundedNumberOfStreams) {
+  SrtpLibrary library;
+  SrtpSession out(library, config_for(SrtpProfile::kAeadAes128Gcm, SrtpDirection::kOutbound));
+  SrtpSession in(library, config_for(SrtpProfile::kAeadAes128Gcm, SrtpDirection::kInbound));
+  auto send = [&](uint16_t seq, uint32_t ssrc) {
+    Packet p = rtp_packet(seq, ssrc);
+    SrtpResult r = out.protect_rtp(p.span(), p.length);
+    EXPECT_TRUE(r.ok());
+    p.length = r.length;
+    return p;
+  };
+  constexpr uint32_t kSsrcs = 100;
+  for (uint32_t ssrc = 1; ssrc <= kSsrcs; ++ssrc) {
+    Packet p = send(1, ssrc);
+    ASSERT_TRUE(in.unprotect_rtp(p.span(), p.length).ok()) << ssrc;
+  }
+  EXPECT_EQ(in.inbound_streams(), SrtpSession::kMaxInboundStreams);
+  EXPECT_EQ(in.removed_streams(), kSsrcs - SrtpSession::kMaxInboundStreams);
+  // The recent ones keep their replay windows ...
+  Packet again = send(1, kSsrcs);
+  EXPECT_EQ(in.unprotect_rtp(again.span(), again.length).status, SrtpStatus::kReplayed);
+  Packet next = send(2, kSsrcs);
+  EXPECT_TRUE(in.unprotect_rtp(next.span(), next.length).ok());
+  // ... and one removed long ago starts afresh when it comes back.
+  Packet back = send(2, 1);
+  EXPECT_TRUE(in.unprotect_rtp(back.span(), back.length).ok());
+  EXPECT_EQ(in.inbound_streams(), SrtpSession::kMaxInboundStreams);
+  // RTCP senders count as well; a packet that fails to authenticate adds
+  // nothing.
+  const uint64_t removed = in.removed_streams();
+  Packet bad = send(3, 5000);
+  bad.buffer[20] ^= std::byte{1};
+  EXPECT_FALSE(in.unprotect_rtp(bad.span(), bad.length).ok());
+  EXPECT_EQ(in.removed_streams(), removed);
+  Packet report = rtcp_packet(6000);
+  SrtpResult r = out.protect_rtcp(report.span(), report.length);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(in.unprotect_rtcp(report.span(), r.length).ok());
+  EXPECT_EQ(in.removed_streams(), removed + 1);
+}
+
 TEST(SrtpSession, PacketBehindTheReplayWindowIsTooOld) {
   SrtpLibrary library;
   auto profile = SrtpProfile::kAeadAes128Gcm;
