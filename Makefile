@@ -5,6 +5,7 @@
 #                   $DATABASE_URL, else the config's database=, else a private PostgreSQL
 #                   cluster in var/postgres, started on demand (make db-stop stops it)
 #   make bench      micro-benchmarks, the relay load against coturn, the SFU loads
+#   make soak       turnd under TURN and conference churn for SOAK_SECONDS (600): RSS, fds
 #   make fuzz       run each libFuzzer target for FUZZ_RUNS inputs (clang, ASan/UBSan)
 #   make sanitize   unit tests and fuzz corpora under ASan/UBSan (build-san/; CI runs it)
 #   make install    PREFIX=/usr DESTDIR=...
@@ -31,7 +32,7 @@ BUILD ?= build-san
 CMAKE_FLAGS ?= -DTURND_SANITIZE=$(SANITIZE) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 endif
 
-.PHONY: all deps configure build test sanitize run db-stop bench fuzz install clean format
+.PHONY: all deps configure build test sanitize run db-stop bench fuzz soak install clean format
 
 all: build
 
@@ -64,6 +65,13 @@ bench: build
 	bash bench/relay_vs_coturn.sh $(BUILD)/bin/turnd
 	bash bench/sfu_load.sh $(BUILD)/bin/sfu_load $(BUILD)/sfu_load.log
 	bash bench/sfu_turn_load.sh $(BUILD)/bin/sfu_turn_load $(BUILD)/sfu_turn_load.log
+
+# tests/soak/soak.sh: churn against turnd with the SFU and a throwaway
+# PostgreSQL; figures in docs/SECURITY.md.
+SOAK_SECONDS ?= 600
+soak: build
+	SOAK_SECONDS=$(SOAK_SECONDS) TURND_BIN=$(CURDIR)/$(BUILD)/bin/turnd TURNCTL_BIN=$(CURDIR)/$(BUILD)/bin/turnctl \
+	  TURND_SRC=$(CURDIR) bash tests/db/run_with_cluster.sh bash tests/soak/soak.sh
 
 # The unit tests and every fuzz corpus under ASan/UBSan, in build-san/ (.ci/run
 # runs it after make test; make test SANITIZE=address,undefined runs everything).

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The soak (issue 11, class 8): turnd with the SFU and the database under
+# churn for SOAK_SECONDS (default 600) — TURN allocations (30 s lifetimes)
+# over UDP, TCP and TLS relaying to a peer and going away, conference visits over WSS coming
+# and going — while its resident memory (VmRSS) and open descriptors are
+# sampled every 10 s. Passes when, once the churn has stopped and everyone
+# has gone, the descriptors are back to where they were before it began, and
+# RSS at the end is within 5 % of RSS after the first minute (warm-up:
+# allocators and caches reach their working size). Prints the samples; run by
+# `make soak` through tests/db/run_with_cluster.sh. Not part of make test.
+: "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
+: "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
+source "$TURND_SRC/tests/e2e/lib.sh"
+URL="$TURND_TEST_DATABASE_URL"
+SECONDS_TOTAL=${SOAK_SECONDS:-600}
+UCLIENT_TIMEOUT=60
+
+"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
+"$TURNCTL_BIN" --database="$URL" room create soak --name "Soak" >/dev/null || fail "room create"
+CODE=s0ak-7brw-4fox-c9rm
+"$TURNCTL_BIN" --database="$URL" room set-code soak --code="$CODE" >/dev/null || fail "set-code"
+make_cert
+pick_port WEB_PORT
+pick_port SFU_PORT
+pick_port METRICS_PORT
+start_server realm=example.org use-auth-secret static-auth-secret=soak-secret allow-loopback-peers \
+  "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" "pkey=$PKEY" prometheus \
+  "prometheus-port=$METRICS_PORT" "web-port=$WEB_PORT" "sfu-port=$SFU_PORT" \
+  "web-root=$TURND_SRC/sfu/web" default-allocate-lifetime=30 max-allocate-lifetime=30
+for _ in $(seq 50); do tcp_listens "$WEB_PORT" && break; sleep 0.1; done
+start_peer
+
+sample() {  # sample LABEL: one line "LABEL seconds rss_kib fds threads"
+  local rss fds threads
+  rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$SERVER_PID/status")
+  fds=$(find "/proc/$SERVER_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)
+  echo "$1 $SECONDS $rss $fds $threads" | tee -a "$E2E_TMP/samples.txt"
+}
+quiet() {  # quiet BASE: wait (up to 90 s) until turnd's descriptors are back to BASE:
+  # the clients' allocations expire (30 s lifetimes here), connections close
+  for _ in $(seq 90); do
+    [ "$(find "/proc/$SERVER_PID/fd" -mindepth 1 -maxdepth 1 | wc -l)" -le "$1" ] && return 0
+    sleep 1
+  done
+}
+
+sleep 2
+sample before
+BASE_FDS=$(awk 'END {print $4}' "$E2E_TMP/samples.txt")
+END_AT=$((SECONDS + SECONDS_TOTAL))
+
+# TURN churn: 10 clients a round, each 20 messages, over UDP, TCP and TLS in turn.
+turn_churn() {
+  local round=0 flags
+  while [ $SECONDS -lt $END_AT ]; do
+    case $((round % 3)) in 0) flags=() ;; 1) flags=(-t) ;; 2) flags=(-t -S) ;; esac
+    local port=$PORT
+    [ $((round % 3)) = 2 ] && port=$TLS_PORT
+    timeout 60 turnutils_uclient "${flags[@]}" -e "$HOST" -r "$PEER_PORT" -X -c -m 10 -n 20 -l 170 \
+      -W soak-secret -u "soak$round" -p "$port" "$HOST" >"$E2E_TMP/uclient.log" 2>&1 ||
+      echo "uclient round $round: exit $?" >>"$E2E_TMP/turn_errors.txt"
+    round=$((round + 1))
+  done
+  echo "$round" >"$E2E_TMP/turn_rounds.txt"
+}
+turn_churn &
+TURN_PID=$!
+E2E_PIDS+=("$TURN_PID")
+/usr/bin/python3 "$TURND_SRC/tests/soak/join_churn.py" --port "$WEB_PORT" --room soak --code "$CODE" \
+  --seconds "$SECONDS_TOTAL" >"$E2E_TMP/joins.txt" 2>&1 &
+JOIN_PID=$!
+E2E_PIDS+=("$JOIN_PID")
+
+next=$((SECONDS + 10))
+warm=""
+while [ $SECONDS -lt $END_AT ]; do
+  server_alive || fail "turnd died during the soak"
+  if [ $SECONDS -ge $next ]; then
+    sample churn
+    [ -z "$warm" ] && [ $SECONDS -ge $((END_AT - SECONDS_TOTAL + 60)) ] &&
+      warm=$(awk 'END {print $3}' "$E2E_TMP/samples.txt")
+    next=$((SECONDS + 10))
+  fi
+  sleep 1
+done
+wait "$TURN_PID" || true
+wait "$JOIN_PID" || fail "conference churn: $(cat "$E2E_TMP/joins.txt")"
+quiet "$BASE_FDS"
+sample after
+read -r _ _ END_RSS END_FDS _ < <(tail -n 1 "$E2E_TMP/samples.txt")
+[ -n "$warm" ] || warm=$(awk 'NR == 2 {print $3}' "$E2E_TMP/samples.txt")
+rounds=$(cat "$E2E_TMP/turn_rounds.txt" 2>/dev/null || echo 0)
+errors=$(wc -l <"$E2E_TMP/turn_errors.txt" 2>/dev/null || echo 0)
+note "$SECONDS_TOTAL s: $rounds TURN rounds of 10 clients ($errors failed), $(cat "$E2E_TMP/joins.txt")"
+[ "$rounds" -gt 0 ] && [ "$errors" -le $((rounds / 20)) ] || fail "$errors of $rounds TURN rounds failed"
+[ "$END_FDS" -le "$BASE_FDS" ] || fail "descriptors: $BASE_FDS before, $END_FDS after"
+pass "descriptors back to $END_FDS (before: $BASE_FDS)"
+growth=$(( (END_RSS - warm) * 1000 / warm ))
+[ "$growth" -le 50 ] && [ "$growth" -ge -50 ] ||
+  fail "RSS $warm KiB after warm-up, $END_RSS KiB at the end ($((growth / 10)).$((growth % 10)) %)"
+pass "RSS $warm KiB after the first minute, $END_RSS KiB at the end (${growth}‰)"
