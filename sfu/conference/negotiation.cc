@@ -20,11 +20,17 @@ constexpr std::string_view kTransportCcUri =
 
 // The track's codecs as subscribers are offered them: renumbered, RTX's apt=
 // with them, without transport-cc (see the header: REMB only on this leg).
+// An offer listing a codec twice under two payload types gets it once: a
+// payload type twice on an m= line would make the subscribers' browsers
+// refuse the whole offer.
 std::vector<sdp::Codec> subscriber_codecs(const PublishedTrack& track) {
   std::vector<sdp::Codec> out;
   for (const sdp::Codec& c : track.codecs) {
     const auto pt = sdp::subscriber_payload_type(c, track.codecs);
-    if (!pt) continue;
+    if (!pt || std::any_of(out.begin(), out.end(),
+                           [&](const sdp::Codec& o) { return o.payload_type == *pt; })) {
+      continue;
+    }
     sdp::Codec s = c;
     s.payload_type = *pt;
     if (sdp::is_rtx(c)) s.fmtp = "apt=" + std::to_string(*pt - 1);
@@ -37,7 +43,9 @@ std::vector<sdp::Codec> subscriber_codecs(const PublishedTrack& track) {
 std::vector<sdp::Extmap> subscriber_extmaps(const PublishedTrack& track) {
   std::vector<sdp::Extmap> out;
   for (const sdp::Extmap& e : track.extmaps) {
-    if (const auto id = sdp::subscriber_extension_id(e.uri)) {
+    const auto id = sdp::subscriber_extension_id(e.uri);
+    if (id &&
+        std::none_of(out.begin(), out.end(), [&](const sdp::Extmap& o) { return o.id == *id; })) {
       out.push_back(e);
       out.back().id = *id;
     }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -98,6 +99,46 @@ TEST(Negotiation, TracksWithoutSsrcLinesAreNamedByMid) {
     no_mid_extension.erase(at, no_mid_extension.find('\n', at) - at + 1);
   }
   EXPECT_TRUE(plan_publish(no_mid_extension, local()).tracks.empty());
+}
+
+// A guest listing VP8 twice (two payload types) or an extension twice cannot
+// give the others an m= line with a payload type or extension ID twice,
+// which their browsers would refuse with the whole offer.
+TEST(Negotiation, DuplicatesInAnOfferAreOfferedOnce) {
+  std::string offer = fixture("firefox_publisher_offer.sdp");
+  auto insert_after = [&](const std::string& anchor, const std::string& line) {
+    const size_t at = offer.find(anchor);
+    ASSERT_NE(at, std::string::npos) << anchor;
+    offer.insert(offer.find('\n', at) + 1, line);
+  };
+  offer.replace(offer.find("m=video 0 UDP/TLS/RTP/SAVPF 120 124"), 35,
+                "m=video 0 UDP/TLS/RTP/SAVPF 120 124 98");
+  insert_after("a=rtpmap:120 VP8/90000", "a=rtpmap:98 VP8/90000\r\n");
+  insert_after("a=extmap:4 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time",
+               "a=extmap:8 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n");
+  const PublishPlan plan = plan_publish(offer, local());
+  const PublishedTrack& video = track_of(plan, MediaKind::kVideo);
+  ASSERT_EQ(std::count_if(video.codecs.begin(), video.codecs.end(),
+                          [](const sdp::Codec& c) { return c.is("VP8"); }),
+            2);
+  OfferedLine line;
+  line.mid = "0";
+  line.participant = "p1";
+  line.track = video;
+  line.bundle_tag = true;
+  const sdp::SessionDescription sub = subscriber_offer({line}, local());
+  std::vector<int> pts, ids;
+  for (const sdp::Codec& c : sub.media[0].codecs) pts.push_back(c.payload_type);
+  for (const sdp::Extmap& e : sub.media[0].extmaps) ids.push_back(e.id);
+  EXPECT_EQ(pts, (std::vector<int>{96, 97}));
+  EXPECT_EQ(ids, (std::vector<int>{2}));
+  // Both of the guest's VP8 payload types still reach subscribers as 96.
+  for (uint8_t pt : {120, 98}) {
+    std::vector<std::byte> packet = rtp::test::hex("80 00 00 01  00 00 00 01  00 00 00 02  77");
+    packet[1] = std::byte{pt};
+    ASSERT_TRUE(subscriber_rewrite(video).apply(packet));
+    EXPECT_EQ(packet[1], std::byte{96});
+  }
 }
 
 TEST(Negotiation, OneNumberingForTracksOfBothBrowsers) {
