@@ -8,6 +8,10 @@
 namespace turnd::sfu::sdp {
 namespace {
 
+// Browsers offer up to 3 (Chromium allows 4); more is only work for the
+// lookups below, which are quadratic.
+constexpr size_t kMaxRids = 16;
+
 // "h send pt=96;max-width=640" -> {"h", "send"}; rid-id is 1*(alpha/digit/"-"/"_").
 bool rid_line(const Attribute& a, std::string_view& id, std::string_view& direction) {
   if (a.name != "rid" || !a.value) return false;
@@ -29,6 +33,7 @@ std::vector<std::string> declared_send_rids(const MediaDescription& m) {
     if (rid_line(a, id, direction) && direction == "send" &&
         std::find(out.begin(), out.end(), id) == out.end()) {
       out.emplace_back(id);
+      if (out.size() == kMaxRids) break;
     }
   }
   return out;
@@ -51,6 +56,7 @@ std::vector<std::string> send_rids(const MediaDescription& m) {
         if (std::find(declared.begin(), declared.end(), first) != declared.end() &&
             std::find(out.begin(), out.end(), first) == out.end()) {
           out.emplace_back(first);
+          if (out.size() == kMaxRids) break;
         }
       }
       return out;

@@ -21,7 +21,7 @@ inline constexpr std::string_view kExtensionRepairedRtpStreamId =
 
 // The rids the section sends, in a=simulcast order (first alternative of
 // each stream, paused "~" ones skipped), else in a=rid order; only rids that
-// an a=rid line declares "send". Empty without rids.
+// an a=rid line declares "send", and at most the first 16. Empty without rids.
 std::vector<std::string> send_rids(const MediaDescription& m);
 
 // The rid the SFU receives ("" for none).

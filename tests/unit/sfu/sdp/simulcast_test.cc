@@ -57,6 +57,11 @@ TEST(Simulcast, ReadsTheSendListLikeRfc8853) {
                               {"rid", std::string(40, 'a') + " send"}}))
                   .empty());
   EXPECT_EQ(chosen_rid(with({})), "");
+  // At most 16, however many are declared.
+  std::vector<Attribute> many;
+  for (int i = 0; i < 1000; ++i) many.push_back({"rid", "r" + std::to_string(i) + " send"});
+  EXPECT_EQ(send_rids(with(many)).size(), 16u);
+  EXPECT_EQ(chosen_rid(with(many)), "r15");
 }
 
 TEST(Simulcast, TheAnswerReceivesOneEncoding) {
