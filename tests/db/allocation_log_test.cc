@@ -272,6 +272,36 @@ TEST_F(SessionLogWriterTest, AnOutageGoesToTheJournalAndIsWrittenExactlyOnceLate
   EXPECT_EQ(count("ended_at IS NULL"), 1);  // this run's own session is spared
 }
 
+// A long outage cannot fill the disk: the journal stops at its limit, rows
+// then wait in memory up to 10 × memory_limit, and the oldest beyond are
+// lost, counted, and reported (issue 11, class 7).
+TEST_F(SessionLogWriterTest, TheJournalIsCapped) {
+  server::SessionLogSettings s = settings(unreachable_url());
+  s.journal_limit = 6;
+  server::SessionLogQueue queue(clock_);
+  server::SessionLogWriter down(s, clock_, {&queue});
+  down.start();
+  std::vector<std::unique_ptr<turn::Allocation>> all;
+  for (int i = 1; i <= 40; ++i) {
+    all.push_back(allocation(static_cast<uint8_t>(i)));
+    queue.on_allocation_started(*all.back());
+  }
+  wait_until([&] {
+    const auto& st = down.stats();
+    return st.in_journal + st.in_memory + st.lost == 40u;
+  });
+  EXPECT_TRUE(down.stats().journal_full);
+  EXPECT_GT(down.stats().lost, 0u);
+  EXPECT_FALSE(down.stats().journal_failing);
+  EXPECT_LE(down.stats().in_journal, 6u);
+  EXPECT_EQ(down.stats().in_memory, 2u * 10);  // memory_limit 2, then the hard limit
+  EXPECT_EQ(down.stats().in_journal + down.stats().in_memory + down.stats().lost, 40u);
+  EXPECT_NE(down.problem().find("journal full"), std::string::npos) << down.problem();
+  down.stop(std::chrono::seconds(0));
+  EXPECT_EQ(server::SessionJournal(state_ / "session-log.journal").read_all().size(),
+            down.stats().in_journal);
+}
+
 TEST_F(SessionLogWriterTest, VisitsGoThroughTheSameWriterPseudonymised) {
   Room room = create_room(db(), {"team", "Team", std::nullopt, std::nullopt, false});
   server::SessionLogQueue sfu(clock_);

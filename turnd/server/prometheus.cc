@@ -150,6 +150,9 @@ std::string render_session_log(const SessionLogStats& s, uint64_t queued_in_work
       "Session-log rows dropped: database down, journal failing, memory full.", s.lost);
   one("turnd_session_log_journal_failing", "gauge", "1 while the journal cannot be written.",
       s.journal_failing ? 1 : 0);
+  one("turnd_session_log_journal_full", "gauge",
+      "1 while the journal holds its limit of rows (new rows wait in memory, then are lost).",
+      s.journal_full ? 1 : 0);
   return out;
 }
 

@@ -163,6 +163,9 @@ std::string SessionLogWriter::problem() const {
   if (stats_.journal_failing) {
     return "session log: database unreachable (" + last_error_ + ") and journal not writable";
   }
+  if (stats_.journal_full && stats_.in_memory > settings_.memory_limit) {
+    return "session log: database unreachable (" + last_error_ + ") and journal full";
+  }
   if (!journal_ && stats_.in_memory > settings_.memory_limit) {
     return "session log: database unreachable (" + last_error_ + ") and no journal";
   }
@@ -386,7 +389,17 @@ void SessionLogWriter::spill_to_journal() {
   if (memory_.empty()) return;
   if (!journal_has_rows_ && memory_.size() <= settings_.memory_limit && !final_flush_) return;
   std::vector<SessionRow> rows(memory_.begin(), memory_.end());
-  if (journal_ && journal_->append(rows)) {
+  const bool full = journal_ && stats_.in_journal + rows.size() > settings_.journal_limit;
+  if (full && !stats_.journal_full) {
+    LOG_ERROR("sessionlog",
+              "%s holds %llu row(s), its limit is %llu: session logs stay in memory, beyond "
+              "%zu row(s) the oldest are lost (turnd_session_log_lost_total)",
+              journal_->file().c_str(), static_cast<unsigned long long>(stats_.in_journal.load()),
+              static_cast<unsigned long long>(settings_.journal_limit),
+              settings_.memory_limit * kHardLimitFactor);
+  }
+  stats_.journal_full = full;
+  if (journal_ && !full && journal_->append(rows)) {
     if (!journal_has_rows_) {
       LOG_WARN("sessionlog", "database still unreachable: session logs go to %s",
                journal_->file().c_str());
@@ -397,18 +410,18 @@ void SessionLogWriter::spill_to_journal() {
     memory_.clear();
     return;
   }
-  if (journal_ && !stats_.journal_failing) {
+  if (journal_ && !full && !stats_.journal_failing) {
     LOG_ERROR("sessionlog", "cannot append to %s: %s; session logs stay in memory",
               journal_->file().c_str(), std::strerror(errno));
   }
-  stats_.journal_failing = journal_.has_value();
+  stats_.journal_failing = journal_.has_value() && !full;
   size_t hard_limit = settings_.memory_limit * kHardLimitFactor;
   if (memory_.size() > hard_limit) {
     size_t drop = memory_.size() - hard_limit;
     memory_.erase(memory_.begin(), memory_.begin() + drop);
     stats_.lost += drop;
-    LOG_ERROR("sessionlog", "%zu session-log row(s) lost: no database, no journal, memory full",
-              drop);
+    LOG_ERROR("sessionlog", "%zu session-log row(s) lost: no database, %s, memory full", drop,
+              full ? "journal full" : "no journal");
   }
 }
 

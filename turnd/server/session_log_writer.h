@@ -50,7 +50,11 @@ struct SessionLogSettings {
   config::Config::AddressPseudonym address_mode = config::Config::AddressPseudonym::kPrefix;
   bool hash_users = true;
   char rest_separator = ':';
-  size_t memory_limit = 100000;     // rows in memory during an outage before journaling
+  size_t memory_limit = 100000;  // rows in memory during an outage before journaling
+  // Rows the journal may hold (about 250 bytes each: ~500 MB). Beyond, rows
+  // stay in memory up to 10 × memory_limit and then the oldest are lost,
+  // counted, and /healthz reports it.
+  uint64_t journal_limit = 2'000'000;
   std::filesystem::path state_dir;  // journal, pseudonym key, alive stamp; empty: none
   std::chrono::milliseconds poll_interval{200};
   std::chrono::seconds max_retry_interval{30};
@@ -69,6 +73,7 @@ struct SessionLogStats {
   std::atomic<uint64_t> closed_after_crash{0};
   std::atomic<bool> database_up{false};
   std::atomic<bool> journal_failing{false};
+  std::atomic<bool> journal_full{false};  // at journal_limit
 };
 
 class SessionLogWriter {
