@@ -45,7 +45,10 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
   record_arrival(*p, view, arrival_us);  // every packet, RTX and bandwidth probes too
   Producer* producer = nullptr;
   for (auto& candidate : p->producers) {
-    if (candidate->media.ssrc == view.ssrc()) producer = candidate.get();
+    if (candidate->media.ssrc == view.ssrc()) {
+      producer = candidate.get();
+      break;
+    }
   }
   if (producer == nullptr) producer = learn_ssrc(*p, view);
   if (producer == nullptr) return;
@@ -53,7 +56,7 @@ void Conference::on_rtp(transport::WebRtcTransport& t, MutableBytes packet) noex
   producer->stats.on_packet(view.sequence_number(), view.timestamp(), arrival_us);
   // Renumbered once for everyone (negotiation.h); a payload type the
   // subscribers were not offered goes no further.
-  if (!producer->to_subscribers.apply(packet)) return;
+  if (!producer->to_subscribers.apply(packet, view)) return;
   forward_rtp(*producer, packet, view.sequence_number());
 }
 

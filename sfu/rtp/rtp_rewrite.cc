@@ -15,12 +15,15 @@ void RtpRewrite::map_extension(uint8_t from, uint8_t to) noexcept {
 }
 
 bool RtpRewrite::apply(MutableBytes packet) const noexcept {
-  MutableRtpPacket p;
-  if (MutableRtpPacket::parse(packet, p) != RtpError::kOk) return false;
-  const uint8_t pt = payload_types_[p.view().payload_type()];
+  RtpPacketView view;
+  return RtpPacketView::parse(packet, view) == RtpError::kOk && apply(packet, view);
+}
+
+bool RtpRewrite::apply(MutableBytes packet, const RtpPacketView& view) const noexcept {
+  const uint8_t pt = payload_types_[view.payload_type()];
   if (pt == kNotForwarded) return false;
-  const ExtensionForm form = p.view().extension_form();
-  const Bytes block = p.view().extension_block();
+  const ExtensionForm form = view.extension_form();
+  const Bytes block = view.extension_block();
   if (form == ExtensionForm::kOneByte || form == ExtensionForm::kTwoByte) {
     std::byte* base = packet.data() + (block.data() - packet.data());
     const size_t header = form == ExtensionForm::kOneByte ? 1 : 2;
@@ -37,7 +40,7 @@ bool RtpRewrite::apply(MutableBytes packet) const noexcept {
       return true;
     });
   }
-  p.set_payload_type(pt);
+  packet[1] = (packet[1] & std::byte{0x80}) | std::byte{pt};  // the marker bit stays
   return true;
 }
 

@@ -12,6 +12,8 @@
 
 namespace turnd::sfu::rtp {
 
+class RtpPacketView;
+
 class RtpRewrite {
  public:
   RtpRewrite() noexcept { payload_types_.fill(kNotForwarded); }
@@ -22,6 +24,8 @@ class RtpRewrite {
   // false, with the packet unchanged, when it does not parse or its payload
   // type has no mapping (the subscribers were not offered it).
   bool apply(MutableBytes packet) const noexcept;
+  // The same for a packet already parsed: `parsed` views `packet`.
+  bool apply(MutableBytes packet, const RtpPacketView& parsed) const noexcept;
 
  private:
   static constexpr uint8_t kNotForwarded = 0xFF;

@@ -20,10 +20,8 @@ PLAYWRIGHT_CORE=$(bash "$here/npm_module.sh" "${TURND_NPM_DIR:?TURND_NPM_DIR nam
 export PLAYWRIGHT_CORE
 [ -x /usr/bin/chromium ] || fail "chromium is missing (bash scripts/deps.sh installs it)"
 
-"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
-"$TURNCTL_BIN" --database="$URL" room create team --name "Team" >/dev/null || fail "room create"
 CODE=k7pm-2qxd-9hfa-wr3e
-"$TURNCTL_BIN" --database="$URL" room set-code team --code="$CODE" >/dev/null || fail "set-code"
+room_with_code team "Team" "$CODE"
 
 make_cert
 pick_port WEB_PORT

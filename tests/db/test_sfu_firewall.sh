@@ -86,10 +86,8 @@ trap firewall_cleanup EXIT
 netns_up || fail "could not create the network namespaces"
 note "namespaces $NETNS_CLIENT, $NETNS_ROUTER, $NETNS_SERVER, $NETNS_HOME"
 
-"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
-"$TURNCTL_BIN" --database="$URL" room create team --name "Team" >/dev/null || fail "room create"
 CODE=k7pm-2qxd-9hfa-wr3e
-"$TURNCTL_BIN" --database="$URL" room set-code team --code="$CODE" >/dev/null || fail "set-code"
+room_with_code team "Team" "$CODE"
 make_cert
 
 SERVER_IP=$NETNS_SERVER_IP

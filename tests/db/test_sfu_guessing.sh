@@ -10,10 +10,8 @@
 source "$TURND_SRC/tests/e2e/lib.sh"
 URL="$TURND_TEST_DATABASE_URL"
 
-"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
-"$TURNCTL_BIN" --database="$URL" room create team --name "Team" >/dev/null || fail "room create"
 CODE=k7pm-2qxd-9hfa-wr3e
-"$TURNCTL_BIN" --database="$URL" room set-code team --code="$CODE" >/dev/null || fail "set-code"
+room_with_code team "Team" "$CODE"
 
 make_cert
 pick_port WEB_PORT

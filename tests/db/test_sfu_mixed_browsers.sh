@@ -23,10 +23,8 @@ for tool in /usr/bin/chromium /usr/bin/firefox-esr xvfb-run certutil node; do
   command -v "$tool" >/dev/null || fail "$tool is missing (bash scripts/deps.sh installs it)"
 done
 
-"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
-"$TURNCTL_BIN" --database="$URL" room create mixed --name "Mixed" >/dev/null || fail "room create"
 CODE=m3xd-7brw-4fox-c9rm
-"$TURNCTL_BIN" --database="$URL" room set-code mixed --code="$CODE" >/dev/null || fail "set-code"
+room_with_code mixed "Mixed" "$CODE"
 
 make_ca_cert
 export FIREFOX_CA=$CA_CERT

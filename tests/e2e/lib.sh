@@ -152,6 +152,14 @@ make_cert() {  # make_cert: sets CERT and PKEY (self-signed ECDSA P-256 for loca
     fail "openssl could not make a certificate"
 }
 
+# room_with_code SLUG NAME CODE: migrates the test database ($URL, with
+# $TURNCTL_BIN) and makes the room SLUG whose participants' code is CODE.
+room_with_code() {
+  "$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
+  "$TURNCTL_BIN" --database="$URL" room create "$1" --name "$2" >/dev/null || fail "room create $1"
+  "$TURNCTL_BIN" --database="$URL" room set-code "$1" --code="$3" >/dev/null || fail "set-code $1"
+}
+
 # make_ca_cert: sets CA_CERT, CERT and PKEY: a test CA (ECDSA P-256) and a
 # server certificate it signed for 127.0.0.1, ::1 and localhost — for clients
 # that check certificates (Firefox checks a turns: server's).

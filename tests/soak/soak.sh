@@ -15,10 +15,8 @@ URL="$TURND_TEST_DATABASE_URL"
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
 UCLIENT_TIMEOUT=60
 
-"$TURNCTL_BIN" --database="$URL" db migrate >/dev/null || fail "migrate"
-"$TURNCTL_BIN" --database="$URL" room create soak --name "Soak" >/dev/null || fail "room create"
 CODE=s0ak-7brw-4fox-c9rm
-"$TURNCTL_BIN" --database="$URL" room set-code soak --code="$CODE" >/dev/null || fail "set-code"
+room_with_code soak "Soak" "$CODE"
 make_cert
 pick_port WEB_PORT
 pick_port SFU_PORT
