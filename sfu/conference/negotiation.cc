@@ -15,9 +15,6 @@
 namespace turnd::sfu::conference {
 namespace {
 
-constexpr std::string_view kTransportCcUri =
-    "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
-
 // The track's codecs as subscribers are offered them: renumbered, RTX's apt=
 // with them, without transport-cc (see the header: REMB only on this leg).
 // An offer listing a codec twice under two payload types gets it once: a
@@ -127,7 +124,7 @@ PublishPlan plan_publish(const std::string& offer_text, const LocalTransport& lo
     for (const sdp::Extmap& e : m.extmaps) {
       if (e.id <= 0 || e.id >= 256) continue;
       const auto id = static_cast<uint8_t>(e.id);
-      if (e.uri == kTransportCcUri) t.transport_cc_id = id;
+      if (e.uri == sdp::kExtensionTransportCc) t.transport_cc_id = id;
       if (e.uri == sdp::kExtensionMid) t.mid_id = id;
       if (e.uri == sdp::kExtensionRtpStreamId) t.rid_id = id;
     }

@@ -14,6 +14,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter
 
 import websockets
 
@@ -48,8 +49,7 @@ async def main():
     p.add_argument("--seconds", type=float, required=True)
     p.add_argument("--wave", type=int, default=4)
     a = p.parse_args()
-    results = {"joined": 0, "busy": 0}
-    results = __import__("collections").Counter(results)
+    results = Counter(joined=0, busy=0)
     until = time.monotonic() + a.seconds
     i = 0
     while time.monotonic() < until:
