@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -42,6 +43,13 @@ struct Connection {
   bool dropping = false;         // being killed: write nothing more
 };
 
+// A connection from a port shared with TURN, waiting for the service loop.
+struct Handoff {
+  int fd = -1;
+  SocketAddress client;
+  net::WebHandoff kind = net::WebHandoff::kTls;
+};
+
 // A send() or close() from any thread, waiting for the service loop.
 struct Outgoing {
   ConnectionId id = 0;
@@ -57,6 +65,7 @@ class SignalServer::Impl {
   void start();
   void stop();
   void enqueue(Outgoing outgoing);
+  void enqueue(Handoff handoff);
   const SocketAddress& local_address() const noexcept { return local_; }
   const SignalCounters& counters() const noexcept { return counters_; }
 
@@ -67,6 +76,8 @@ class SignalServer::Impl {
   void run();
   void drain();
   void accept_pending(lws* listener);
+  void take(int fd, const SocketAddress& peer, bool tls);
+  SocketAddress peer_of(lws* wsi) const;
   void forget_connection(lws* wsi);
   void configure_tls(SSL_CTX* ctx);
 
@@ -88,9 +99,9 @@ class SignalServer::Impl {
 
   SignalOptions options_;
   SignalHandler& handler_;
-  std::filesystem::path web_root_;  // canonical
-  ListenSocket listener_;
-  int listen_fd_ = -1;  // owned by lws once adopted
+  std::filesystem::path web_root_;        // canonical
+  std::optional<ListenSocket> listener_;  // none on a shared port
+  int listen_fd_ = -1;                    // owned by lws once adopted
   SocketAddress local_;
   std::vector<lws_protocol_vhost_options> headers_;
   lws_retry_bo_t retry_{};
@@ -100,8 +111,9 @@ class SignalServer::Impl {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 
-  std::mutex mutex_;  // guards the two below
+  std::mutex mutex_;  // guards the three below
   std::vector<Outgoing> pending_;
+  std::vector<Handoff> handoffs_;
   lws_context* wake_ = nullptr;  // context_ while send() may wake it
 
   SignalCounters counters_;

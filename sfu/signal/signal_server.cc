@@ -72,6 +72,14 @@ void SignalServer::close(ConnectionId connection) {
   impl_->enqueue({connection, {}, true});
 }
 
+void SignalServer::adopt(int fd, const SocketAddress& client, net::WebHandoff kind) noexcept {
+  try {
+    impl_->enqueue(Handoff{fd, client, kind});
+  } catch (...) {  // out of memory: the client tries again
+    ::close(fd);
+  }
+}
+
 const SocketAddress& SignalServer::local_address() const noexcept {
   return impl_->local_address();
 }
@@ -86,9 +94,12 @@ SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
     : options_(std::move(options)),
       handler_(handler),
       web_root_(canonical_web_root(options_.web_root)),
-      listener_((check_tls_files(options_.cert_file, options_.key_file, options_.cipher_list),
-                 options_.listen)),
-      local_(listener_.local()) {
+      local_(options_.listen) {
+  check_tls_files(options_.cert_file, options_.key_file, options_.cipher_list);
+  if (!options_.shared_port) {
+    listener_.emplace(options_.listen);
+    local_ = listener_->local();
+  }
   open_ = ConnectionCounter(options_.connection_limits);
   static std::once_flag log_once;
   std::call_once(log_once, [] { lws_set_log_level(LLL_ERR | LLL_WARN, lws_log); });
@@ -142,17 +153,18 @@ SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
   vi.timeout_secs = 10;
   vhost_ = lws_create_vhost(context_, &vi);
   lws_sock_file_fd_type listen_fd{};
-  listen_fd.filefd = listener_.fd();
-  if (vhost_ == nullptr || lws_adopt_descriptor_vhost(vhost_, LWS_ADOPT_RAW_FILE_DESC, listen_fd,
-                                                      kProtocolName, nullptr) == nullptr) {
+  if (listener_) listen_fd.filefd = listener_->fd();
+  if (vhost_ == nullptr ||
+      (listener_ && lws_adopt_descriptor_vhost(vhost_, LWS_ADOPT_RAW_FILE_DESC, listen_fd,
+                                               kProtocolName, nullptr) == nullptr)) {
     lws_context_destroy(context_);
     throw std::runtime_error("signalling: cannot set up TLS on " + local_.to_string() +
                              " (certificate " + options_.cert_file + ")");
   }
-  listen_fd_ = listener_.release();  // lws closes it with the context
+  if (listener_) listen_fd_ = listener_->release();  // lws closes it with the context
   wake_ = context_;
-  LOG_INFO("signal", "HTTPS and WebSocket (/ws) on %s, web root %s", local_.to_string().c_str(),
-           web_root_.c_str());
+  LOG_INFO("signal", "HTTPS and WebSocket (/ws) on %s%s, web root %s", local_.to_string().c_str(),
+           options_.shared_port ? " (shared with TURN over TLS)" : "", web_root_.c_str());
 }
 
 SignalServer::Impl::~Impl() {
@@ -161,6 +173,8 @@ SignalServer::Impl::~Impl() {
     {
       std::lock_guard lock(mutex_);
       wake_ = nullptr;
+      for (const Handoff& h : handoffs_) ::close(h.fd);
+      handoffs_.clear();
     }
     lws_context_destroy(context_);
   }
@@ -199,6 +213,8 @@ void SignalServer::Impl::run() {
     std::lock_guard lock(mutex_);
     wake_ = nullptr;
     pending_.clear();
+    for (const Handoff& h : handoffs_) ::close(h.fd);
+    handoffs_.clear();
   }
   lws_context_destroy(context_);  // closes every connection: on_close for each
   context_ = nullptr;
@@ -213,12 +229,25 @@ void SignalServer::Impl::enqueue(Outgoing outgoing) {
   lws_cancel_service(wake_);
 }
 
+void SignalServer::Impl::enqueue(Handoff handoff) {
+  std::lock_guard lock(mutex_);
+  if (wake_ == nullptr) {
+    ::close(handoff.fd);
+    return;
+  }
+  handoffs_.push_back(handoff);
+  lws_cancel_service(wake_);
+}
+
 void SignalServer::Impl::drain() {
   std::vector<Outgoing> batch;
+  std::vector<Handoff> handoffs;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
+    handoffs.swap(handoffs_);
   }
+  for (const Handoff& h : handoffs) take(h.fd, h.client, h.kind == net::WebHandoff::kTls);
   for (const Outgoing& o : batch) deliver(o);
 }
 
@@ -238,29 +267,40 @@ void SignalServer::Impl::accept_pending(lws* listener) {
       lws_set_timer_usecs(listener, LWS_US_PER_SEC);
       return;
     }
-    ConnectionCounter::Verdict verdict = open_.admit(accepted->peer);
-    if (verdict != ConnectionCounter::Verdict::kAdmitted) {
-      ::close(accepted->fd);
-      if (counters_.refused_connections.fetch_add(1, std::memory_order_relaxed) % 1000 == 0) {
-        LOG_WARN("signal", "connection from %s refused: %s (%zu open; logged once per 1000)",
-                 log::pseudonym(accepted->peer).c_str(), to_string(verdict), open_.total());
-      }
-      continue;
-    }
-    lws_sock_file_fd_type fd{};
-    fd.sockfd = accepted->fd;
-    lws* wsi = lws_adopt_descriptor_vhost(
-        vhost_,
-        static_cast<lws_adoption_type>(LWS_ADOPT_SOCKET | LWS_ADOPT_HTTP | LWS_ADOPT_ALLOW_SSL), fd,
-        nullptr, nullptr);
-    if (wsi == nullptr) {  // lws has closed the socket already
-      open_.release(accepted->peer);
-      LOG_DEBUG("signal", "connection from %s not taken by libwebsockets",
-                log::pseudonym(accepted->peer).c_str());
-      continue;
-    }
-    adopted_[wsi] = accepted->peer;
+    take(accepted->fd, accepted->peer, true);
   }
+}
+
+// A new connection, from our own listener or a shared port: counted against
+// the limits, then libwebsockets serves it (TLS unless turnd has decrypted
+// it already).
+void SignalServer::Impl::take(int fd, const SocketAddress& peer, bool tls) {
+  ConnectionCounter::Verdict verdict = open_.admit(peer);
+  if (verdict != ConnectionCounter::Verdict::kAdmitted) {
+    ::close(fd);
+    if (counters_.refused_connections.fetch_add(1, std::memory_order_relaxed) % 1000 == 0) {
+      LOG_WARN("signal", "connection from %s refused: %s (%zu open; logged once per 1000)",
+               log::pseudonym(peer).c_str(), to_string(verdict), open_.total());
+    }
+    return;
+  }
+  unsigned type = LWS_ADOPT_SOCKET | LWS_ADOPT_HTTP | (tls ? LWS_ADOPT_ALLOW_SSL : 0);
+  lws_sock_file_fd_type socket{};
+  socket.sockfd = fd;
+  lws* wsi = lws_adopt_descriptor_vhost(vhost_, static_cast<lws_adoption_type>(type), socket,
+                                        nullptr, nullptr);
+  if (wsi == nullptr) {  // lws has closed the socket already
+    open_.release(peer);
+    LOG_DEBUG("signal", "connection from %s not taken by libwebsockets",
+              log::pseudonym(peer).c_str());
+    return;
+  }
+  adopted_[wsi] = peer;
+}
+
+SocketAddress SignalServer::Impl::peer_of(lws* wsi) const {
+  auto it = adopted_.find(wsi);
+  return it == adopted_.end() ? SocketAddress{} : it->second;
 }
 
 // Every adopted connection, HTTP or WebSocket, ends here once.

@@ -26,6 +26,7 @@
 
 #include "turnd/common/address.h"
 #include "turnd/common/connection_counter.h"
+#include "turnd/net/web_door.h"
 
 namespace turnd::sfu::signal {
 
@@ -45,6 +46,9 @@ class SignalHandler {
 
 struct SignalOptions {
   SocketAddress listen;  // port 0: the kernel picks one (see SignalServer::local_address)
+  // The port is TURN's TLS port too (docs/ADMIN.md, "Port 443 only"): bind
+  // nothing, take connections only through adopt().
+  bool shared_port = false;
   std::string cert_file, key_file;
   std::string cipher_list;         // TLS 1.2 suites; empty: OpenSSL's default (TLS 1.3 unaffected)
   std::filesystem::path web_root;  // the client's files (sfu/web, installed share/turnd/web)
@@ -66,13 +70,13 @@ struct SignalCounters {
   std::atomic<uint64_t> flooding_closed{0};      // closed for sending too many messages
 };
 
-class SignalServer {
+class SignalServer final : public net::WebDoor {
  public:
   // Checks the certificate, the web root and binds the port now: throws
   // std::runtime_error with the reason (port in use, unreadable certificate,
   // key not matching, missing web root).
   SignalServer(SignalOptions options, SignalHandler& handler);
-  ~SignalServer();  // stop()s
+  ~SignalServer() override;  // stop()s
   SignalServer(const SignalServer&) = delete;
   SignalServer& operator=(const SignalServer&) = delete;
 
@@ -86,6 +90,10 @@ class SignalServer {
   // are ignored. close() closes after the messages queued before it.
   void send(ConnectionId connection, std::string text);
   void close(ConnectionId connection);
+
+  // Thread-safe: a connection accepted on a port shared with TURN, counted
+  // against connection_limits like the server's own.
+  void adopt(int fd, const SocketAddress& client, net::WebHandoff kind) noexcept override;
 
   const SocketAddress& local_address() const noexcept;
   const SignalCounters& counters() const noexcept;

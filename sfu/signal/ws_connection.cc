@@ -22,14 +22,6 @@ std::string header(lws* wsi, lws_token_indexes token) {
   return value;
 }
 
-SocketAddress peer_of(lws* wsi) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof(ss);
-  if (getpeername(lws_get_socket_fd(wsi), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return {};
-  return SocketAddress::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), len)
-      .value_or(SocketAddress{});
-}
-
 void close_with(lws* wsi, lws_close_status status, std::string_view reason) {
   lws_close_reason(wsi, status, reinterpret_cast<unsigned char*>(const_cast<char*>(reason.data())),
                    reason.size());

@@ -14,7 +14,7 @@
 #   └──────────────────┘        │  TCP: only to the │      │   443)            │
 #      home clients             │  open ports       │      │ SFU 7882/7881     │
 #   ┌──────────────────┐ veth   │ from/to home:     │      │ web 8443 (run 2:  │
-#   │ Chromium: p. 2, 3├────────┤  everything       │      │ 198.18.2.3:443)   │
+#   │ Chromium: p. 2, 3├────────┤  everything       │      │ 443, shared)      │
 #   │ 198.18.3.2       │        └───────────────────┘      └─────────┬─────────┘
 #   └──────────────────┘               PostgreSQL (run_with_cluster.sh) ┘ Unix socket
 #
@@ -26,11 +26,13 @@
 #
 # Run 1, TURN over TCP: the client may open TCP to 8443 (web), 3478 and 5349
 # only; it is offered every TURN server (UDP, TCP, TLS) and ICE policy "all".
-# Run 2, TURN over TLS on 443, the only port open: turnd's TURN TLS listens on
-# 198.18.2.2:443 and its web server on 198.18.2.3:443 (a second address: the
-# two cannot share one), the client may open TCP to port 443 only (3478, 5349
-# and 8443 are dropped) and gets only the turns: URL (the client's ?turn=tls),
-# still with ICE policy "all".
+# Run 2, port 443 only: turnd's web server and TURN over TLS share
+# 198.18.2.2:443 (web-port = tls-listening-port, docs/ADMIN.md "Port 443
+# only"), the client may open TCP to that one address and port only (3478,
+# 5349 and 8443 are dropped) and gets only the turns: URL (the client's
+# ?turn=tls; with an address, so no SNI and no ALPN: the shared listener tells
+# TURN from HTTPS by the first bytes after the handshake), still with ICE
+# policy "all".
 # Run 3, no TURN at all, ICE-TCP straight to the SFU: the client may open TCP
 # to the web (8443) and the SFU's passive ICE-TCP port (7881) only, and is
 # offered no TURN server (?turn=none): its media must go over the TCP
@@ -241,12 +243,18 @@ netns_shape "$NETNS_HOME" off
 check_run firewall-tcp tcp home-udp
 note "run 1 took $((SECONDS - begin)) s"
 
-# Run 2: port 443 only, for TURN over TLS and for the web (3478 closed by the
-# firewall too).
+# Run 2: port 443 of one address only, shared by TURN over TLS and the web
+# (3478 closed by the firewall too).
 begin=$SECONDS
 netns_allow_tcp 443
-start_turnd firewall-tls 443 "$NETNS_SERVER_IP2" 443
+start_turnd firewall-tls 443 "$SERVER_IP" 443
+grep -q "shared with TURN over TLS" "$SERVER_LOG" || fail "firewall-tls: the web did not share 443"
 conference firewall-tls --turn tls --expect-pair 1:relay/tls,2:host/udp,3:host/udp
+shared_web=$(metric 'turnd_shared_port_connections_total{route="web"}')
+shared_turn=$(metric 'turnd_shared_port_connections_total{route="turn"}')
+[ "${shared_web:-0}" -ge 3 ] && [ "${shared_turn:-0}" -ge 2 ] ||
+  fail "firewall-tls: the shared port sent ${shared_web:-0} connections to the web, ${shared_turn:-0} to TURN"
+pass "firewall-tls: one port, 443: $shared_web connections went to the web, $shared_turn to TURN"
 check_run firewall-tls tls
 note "run 2 took $((SECONDS - begin)) s"
 

@@ -191,7 +191,8 @@ tcp_listens() {  # tcp_listens PORT
 # Writes a config listening on 127.0.0.1 with fresh ports, relaying on 127.0.0.1 from
 # a free window of 200 ports, plus the given lines; starts the server and waits up to
 # 10 s for its listeners. Sets PORT, TLS_PORT, MIN_PORT, MAX_PORT, CONF, SERVER_LOG,
-# SERVER_PID. A second call stops the previous server first.
+# SERVER_PID. A second call stops the previous server first. WEB_ON_TLS_PORT=1: the
+# web server shares TLS_PORT (web-port=$TLS_PORT).
 SERVER_COUNT=0
 start_server() {
   stop_server
@@ -212,6 +213,7 @@ start_server() {
     echo "pidfile=$E2E_TMP/server$SERVER_COUNT.pid"
     echo "no-cli"   # coturn-only keys turnd accepts silently
     echo "no-dtls"
+    [ "${WEB_ON_TLS_PORT:-0}" = 1 ] && echo "web-port=$TLS_PORT"
     printf '%s\n' "$@"
   } >"$CONF"
 

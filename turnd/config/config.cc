@@ -72,3 +72,19 @@ Config parse_text(std::string_view text, std::string_view name) {
 }
 
 }  // namespace turnd::config
+
+namespace turnd::config {
+
+bool web_shares_tls_port(const Config& c) noexcept {
+  if (c.no_tls || c.cert.empty() || c.web_port != c.tls_listening_port) return false;
+  if (c.web_address.empty()) return true;  // the web takes the first listening-ip, or all
+  if (c.listening_ips.empty()) {
+    return c.web_address == SocketAddress::any(c.web_address.family());
+  }
+  for (const SocketAddress& ip : c.listening_ips) {
+    if (ip.same_ip(c.web_address)) return true;
+  }
+  return false;
+}
+
+}  // namespace turnd::config

@@ -129,6 +129,8 @@ struct Config {
   SocketAddress sfu_ip;             // empty: the first listening-ip, else relay-ip
   std::string web_root;             // the client's files; empty: installed or source tree
   std::string sfu_turns_host;       // the name in browsers' turns: URLs; empty: the page's
+  std::string web_host;             // the page's DNS name: with a different sfu-turns-host,
+                                    // a shared 443 routes by SNI (docs/ADMIN.md)
   std::string imprint_file;         // served at /imprint
   std::string privacy_file;         // served at /privacy
   // Open connections each TCP/TLS listener (the web port, and TURN's and
@@ -151,6 +153,11 @@ struct Config {
   // Transient: only between apply() and finalize().
   std::vector<PendingPassword> pending_passwords;
 };
+
+// web-port == tls-listening-port on an address TURN listens on: one listener
+// per address takes browsers' HTTPS and TURN over TLS (docs/ADMIN.md, "Port
+// 443 only"), and the web server binds nothing of its own.
+bool web_shares_tls_port(const Config& c) noexcept;
 
 // Parses `argv`: `-c FILE` / `-c=FILE` / `--config FILE` / `--config=FILE`,
 // `--key=value`, `--flag`, `-v`. The file is applied first, then the other

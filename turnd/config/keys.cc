@@ -195,6 +195,7 @@ constexpr KeySpec kKeys[] = {
     {"sfu-inprocess-relay", kFlag, set_flag<&Config::sfu_inprocess_relay>},
     {"web-root", kValue, set_string<&Config::web_root>},
     {"sfu-turns-host", kValue, set_string<&Config::sfu_turns_host>},
+    {"web-host", kValue, set_string<&Config::web_host>},
     {"imprint-file", kValue, set_string<&Config::imprint_file>},
     {"privacy-file", kValue, set_string<&Config::privacy_file>},
     {"connection-limit-per-address", kValue, set_number<&Config::connection_limit_per_address>},

@@ -1,159 +1,84 @@
 #include "turnd/net/stream_listener.h"
 
-#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
 #include "turnd/common/log.h"
 #include "turnd/net/tls_context.h"
-#include "turnd/turn/stream_framer.h"
+#include "turnd/net/web_door.h"
 
 namespace turnd::net {
 
-// One TCP or TLS client connection and its framing.
-class StreamConnection final : public turn::ClientLink {
+// A connection on a shared port whose ClientHello has not all arrived.
+// Watched edge-triggered: peeking leaves the bytes in the socket, so a
+// level-triggered watch would fire again at once; each new segment is an edge.
+class HelloWait {
  public:
-  // A client that does not drain its socket loses packets instead of growing
-  // our memory: TURN relays datagrams, dropping is the honest answer.
-  static constexpr size_t kMaxQueuedBytes = 4 << 20;
-
-  // A connection that holds no allocation is closed after this long: a TURN
-  // client allocates right after connecting (RFC 8656 §3.1), and idle
-  // sockets are what a slow-connection attack is made of.
-  static constexpr std::chrono::seconds kIdleWithoutAllocation{30};
-
-  StreamConnection(StreamListener& owner, EventBase& base, bufferevent* bev, turn::FiveTuple tuple,
-                   turn::ClientPacketHandler& handler, StreamFraming framing)
-      : owner_(owner), bev_(bev), tuple_(tuple), handler_(handler), framing_(framing) {
-    bufferevent_setcb(bev_, &StreamConnection::on_read, nullptr, &StreamConnection::on_event, this);
-    bufferevent_enable(bev_, EV_READ | EV_WRITE);
-    idle_check_ = Event::periodic(base, kIdleWithoutAllocation, [this] {
-      if (!handler_.has_allocation(tuple_)) close();
-    });
+  HelloWait(StreamListener& owner, EventBase& base, int fd, SocketAddress client)
+      : owner_(owner), fd_(fd), client_(client), since_(std::chrono::steady_clock::now()) {
+    event_ = event_new(base.get(), fd, EV_READ | EV_ET | EV_PERSIST, &HelloWait::on_event, this);
+    timeval timeout{StreamListener::kHelloTimeout.count(), 0};
+    if (event_ != nullptr) event_add(event_, &timeout);
   }
-  ~StreamConnection() override { bufferevent_free(bev_); }
-  const turn::FiveTuple& tuple() const noexcept { return tuple_; }
-
-  void close() noexcept override {
-    // Deferred through the bufferevent itself: runs after the current
-    // callback, and is cancelled if the connection goes away first.
-    bufferevent_trigger_event(bev_, BEV_EVENT_EOF, BEV_TRIG_DEFER_CALLBACKS);
+  ~HelloWait() {
+    if (event_ != nullptr) event_free(event_);
+    if (fd_ >= 0) ::close(fd_);
   }
+  HelloWait(const HelloWait&) = delete;
+  HelloWait& operator=(const HelloWait&) = delete;
 
-  void send(Bytes message) noexcept override {
-    if (evbuffer_get_length(bufferevent_get_output(bev_)) > kMaxQueuedBytes) return;
-    if (framing_ == StreamFraming::kRfc4571) {
-      if (message.size() > 0xFFFF) return;
-      std::byte length[2];
-      store_be16(length, static_cast<uint16_t>(message.size()));
-      bufferevent_write(bev_, length, sizeof(length));
-    }
-    bufferevent_write(bev_, message.data(), message.size());
+  bool watching() const noexcept { return event_ != nullptr; }
+  int fd() const noexcept { return fd_; }
+  const SocketAddress& client() const noexcept { return client_; }
+  // Overall, not per segment: a hello dribbled a byte at a time ends too.
+  bool expired() const noexcept {
+    return std::chrono::steady_clock::now() - since_ > StreamListener::kHelloTimeout;
   }
-  std::unique_ptr<ClientLink> retain() const override;
+  int release() noexcept {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
 
  private:
-  static void on_read(bufferevent*, void* self) { static_cast<StreamConnection*>(self)->read(); }
-  static void on_event(bufferevent*, short events, void* self) {
-    if ((events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) != 0) {
-      static_cast<StreamConnection*>(self)->closed();
-    }
-  }
-
-  void read() noexcept {
-    if (framing_ == StreamFraming::kRfc4571) return read_rfc4571();
-    evbuffer* input = bufferevent_get_input(bev_);
-    for (;;) {
-      size_t available = evbuffer_get_length(input);
-      if (available < 4) return;
-      // The first 8 bytes give the frame's length (and the STUN cookie).
-      size_t peek = std::min<size_t>(available, 8);
-      auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(peek)));
-      size_t length = 0;
-      if (turn::next_frame(Bytes(head, peek), length) == turn::FrameStatus::kInvalid) {
-        return closed();  // not TURN: drop the connection now
-      }
-      if (length > available) return;  // wait for the rest of the frame
-      auto* frame =
-          reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(length)));
-      handler_.on_client_packet(tuple_, *this, MutableBytes(frame, length));
-      evbuffer_drain(input, length);
-    }
-  }
-
-  // RFC 4571 §2: LENGTH (16 bits) then that many bytes of one packet.
-  void read_rfc4571() noexcept {
-    evbuffer* input = bufferevent_get_input(bev_);
-    for (;;) {
-      size_t available = evbuffer_get_length(input);
-      if (available < 2) return;
-      auto* head = reinterpret_cast<std::byte*>(evbuffer_pullup(input, 2));
-      size_t length = load_be16(head);
-      if (length == 0) return closed();  // never sent by a real peer
-      if (2 + length > available) return;
-      auto* frame =
-          reinterpret_cast<std::byte*>(evbuffer_pullup(input, static_cast<ssize_t>(2 + length)));
-      handler_.on_client_packet(tuple_, *this, MutableBytes(frame + 2, length));
-      evbuffer_drain(input, 2 + length);
-    }
-  }
-
-  void closed() noexcept {
-    handler_.on_link_closed(tuple_);
-    owner_.close(this);  // deletes this
+  static void on_event(int, short what, void* self) {
+    auto* w = static_cast<HelloWait*>(self);
+    if ((what & EV_TIMEOUT) != 0 || w->expired()) return w->owner_.hello_failed(w);
+    w->owner_.hello_ready(w);
   }
 
   StreamListener& owner_;
-  bufferevent* bev_;
-  turn::FiveTuple tuple_;
-  turn::ClientPacketHandler& handler_;
-  StreamFraming framing_;
-  std::unique_ptr<Event> idle_check_;
+  int fd_;
+  SocketAddress client_;
+  std::chrono::steady_clock::time_point since_;
+  event* event_ = nullptr;
 };
-
-namespace {
-
-// The handle an allocation keeps: the connection outlives its allocation
-// (closing the connection deletes the allocation first).
-class StreamLinkRef final : public turn::ClientLink {
- public:
-  explicit StreamLinkRef(turn::ClientLink& connection) : connection_(connection) {}
-  void send(Bytes message) noexcept override { connection_.send(message); }
-  void close() noexcept override { connection_.close(); }
-  std::unique_ptr<ClientLink> retain() const override {
-    return std::make_unique<StreamLinkRef>(connection_);
-  }
-
- private:
-  turn::ClientLink& connection_;
-};
-
-}  // namespace
-
-std::unique_ptr<turn::ClientLink> StreamConnection::retain() const {
-  return std::make_unique<StreamLinkRef>(const_cast<StreamConnection&>(*this));
-}
 
 StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
                                std::shared_ptr<const TlsContext> tls,
                                turn::ClientPacketHandler& handler, StreamFraming framing,
-                               ConnectionCounter::Limits limits)
+                               ConnectionCounter::Limits limits, std::optional<SharedPort> shared)
     : base_(base),
       address_(address),
       tls_(std::move(tls)),
       handler_(handler),
       framing_(framing),
+      shared_(shared),
       open_(limits) {
+  if (shared_ && (shared_->web == nullptr || shared_->counts == nullptr || tls_ == nullptr)) {
+    shared_.reset();
+  }
   unsigned flags =
       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
@@ -161,7 +86,7 @@ StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
       evconnlistener_new_bind(base.get(), &StreamListener::on_accept, this, flags, 1024,
                               address.sockaddr_ptr(), static_cast<int>(address.sockaddr_len()));
   if (listener_ == nullptr) {
-    throw std::runtime_error(std::string("cannot listen on ") + (tls ? "tls " : "tcp ") +
+    throw std::runtime_error(std::string("cannot listen on ") + (tls_ ? "tls " : "tcp ") +
                              address.to_string() + ": " + std::strerror(errno));
   }
   evconnlistener_set_error_cb(listener_, &StreamListener::on_accept_error);
@@ -189,6 +114,7 @@ void StreamListener::on_accept_error(evconnlistener*, void* self) {
 
 StreamListener::~StreamListener() {
   evconnlistener_free(listener_);
+  waiting_.clear();
   connections_.clear();
 }
 
@@ -213,8 +139,81 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   }
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  if (!shared_) return keep(fd, client, tls_ != nullptr, nullptr);
+  auto wait = std::make_unique<HelloWait>(*this, base_, fd, client);
+  if (!wait->watching()) return forget(wait.get());  // closes fd; `wait` is not in waiting_
+  HelloWait* key = wait.get();
+  waiting_.emplace(key, std::move(wait));
+}
+
+// New bytes on a shared port's waiting connection: is its first flight whole?
+void StreamListener::hello_ready(HelloWait* wait) noexcept {
+  ssize_t n = ::recv(wait->fd(), peeked_.data(), peeked_.size(), MSG_PEEK);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+    return hello_failed(wait);
+  }
+  if (n < 0) return;
+  Bytes head(peeked_.data(), static_cast<size_t>(n));
+  ClientHello hello;
+  switch (parse_client_hello(head, hello_, hello)) {
+    case HelloStatus::kNeedMore:
+      if (static_cast<size_t>(n) == peeked_.size()) return hello_failed(wait);
+      return;  // the next segment is the next edge
+    case HelloStatus::kInvalid:
+      return hello_failed(wait);
+    case HelloStatus::kNotTls:
+      // Plain TURN over TCP on the TLS port (as coturn takes it); anything
+      // else (plain HTTP to an HTTPS port, say) is closed.
+      switch (classify_first_bytes(head)) {
+        case FirstBytes::kNeedMore:
+          return;
+        case FirstBytes::kTurn:
+          shared_->counts->turn.add();
+          keep(wait->release(), wait->client(), false, nullptr);
+          return forget(wait);
+        default:
+          return hello_failed(wait);
+      }
+    case HelloStatus::kComplete:
+      break;
+  }
+  switch (route_hello(hello, shared_->names)) {
+    case HelloRoute::kWeb: {
+      shared_->counts->web.add();
+      SocketAddress client = wait->client();
+      int fd = wait->release();
+      forget(wait);
+      open_.release(client);  // the web server counts it from now on
+      shared_->web->adopt(fd, client, WebHandoff::kTls);
+      return;
+    }
+    case HelloRoute::kTurn:
+      shared_->counts->turn.add();
+      keep(wait->release(), wait->client(), true, nullptr);
+      return forget(wait);
+    case HelloRoute::kAfterHandshake:  // counted by sniffed()
+      keep(wait->release(), wait->client(), true, shared_->web);
+      return forget(wait);
+  }
+}
+
+void StreamListener::hello_failed(HelloWait* wait) noexcept {
+  shared_->counts->unrecognised.add();
+  open_.release(wait->client());
+  forget(wait);  // closes the socket
+}
+
+void StreamListener::forget(HelloWait* wait) noexcept {
+  if (auto it = waiting_.find(wait); it != waiting_.end()) waiting_.erase(it);
+}
+
+// A connection that stays here: TURN (or ICE-TCP) framing, over TLS or not;
+// `sniff_for` not null: the first bytes after the handshake may still send
+// it to that web server.
+void StreamListener::keep(int fd, const SocketAddress& client, bool tls,
+                          WebDoor* sniff_for) noexcept {
   bufferevent* bev = nullptr;
-  if (tls_ != nullptr) {
+  if (tls) {
     SSL* ssl = SSL_new(tls_->get());
     bev = ssl == nullptr
               ? nullptr
@@ -230,18 +229,22 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
     LOG_WARN("net", "cannot set up connection from %s", log::pseudonym(client).c_str());
     return;
   }
-  turn::FiveTuple tuple{
-      client, address_,
-      tls_ != nullptr ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
+  turn::FiveTuple tuple{client, address_,
+                        tls ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
   auto connection =
-      std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_, framing_);
+      std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_, framing_, sniff_for);
   StreamConnection* key = connection.get();
   connections_.emplace(key, std::move(connection));
+}
+
+void StreamListener::sniffed(bool web) noexcept {
+  (web ? shared_->counts->web_decrypted : shared_->counts->turn).add();
 }
 
 void StreamListener::close(StreamConnection* connection) noexcept {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;
+  if (shared_ && connection->sniffing()) shared_->counts->unrecognised.add();
   open_.release(connection->tuple().client);
   connections_.erase(it);  // destroys it
 }

@@ -204,6 +204,11 @@ class Supervisor {
     }
     if (sfu_) text += render_sfu(sfu_->gauges());
     if (sfu_ && sfu_->bridge()) text += render_bridge(sfu_->bridge()->counters());
+    if (sfu_ && config::web_shares_tls_port(shared_.config)) {
+      std::vector<const net::SharedPortCounts*> ports;
+      for (auto& w : workers_) ports.push_back(&w->shared_port_counts());
+      text += render_shared_port(ports);
+    }
     return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   }
 
@@ -316,9 +321,9 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   }
   std::vector<std::unique_ptr<Worker>> workers;
   for (size_t i = 0; i < count; ++i) {
-    workers.push_back(std::make_unique<Worker>(*shared, i,
-                                               queues.empty() ? nullptr : queues[i].get(),
-                                               bridge ? &bridge->port(i) : nullptr));
+    workers.push_back(std::make_unique<Worker>(
+        *shared, i, queues.empty() ? nullptr : queues[i].get(), bridge ? &bridge->port(i) : nullptr,
+        sfu && config::web_shares_tls_port(shared->config) ? &sfu->web_door() : nullptr));
   }
 
   PidFile pid(shared->config.pidfile);

@@ -170,6 +170,25 @@ std::string render_bridge(const BridgeCounters& c) {
          std::to_string(c.dropped) + "\n";
 }
 
+std::string render_shared_port(std::span<const net::SharedPortCounts* const> workers) {
+  uint64_t web = 0, decrypted = 0, turn = 0, unrecognised = 0;
+  for (const net::SharedPortCounts* w : workers) {
+    web += w->web.get();
+    decrypted += w->web_decrypted.get();
+    turn += w->turn.get();
+    unrecognised += w->unrecognised.get();
+  }
+  const std::string name = "turnd_shared_port_connections_total";
+  return "# HELP " + name +
+         " Connections on the port shared by the web and TURN over TLS, by where they went "
+         "(web: ALPN or SNI; web_no_alpn: HTTP found after the handshake; turn; unrecognised: "
+         "closed).\n# TYPE " +
+         name + " counter\n" + name + "{route=\"web\"} " + std::to_string(web) + "\n" + name +
+         "{route=\"web_no_alpn\"} " + std::to_string(decrypted) + "\n" + name +
+         "{route=\"turn\"} " + std::to_string(turn) + "\n" + name + "{route=\"unrecognised\"} " +
+         std::to_string(unrecognised) + "\n";
+}
+
 std::string render_sfu(const SfuGauges& g) {
   std::string out;
   auto one = [&out](const char* name, const char* type, const char* help, uint64_t value) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "turnd/net/datagram_io.h"
+#include "turnd/net/stream_listener.h"
 #include "turnd/turn/metrics.h"
 
 namespace turnd::server {
@@ -29,5 +30,9 @@ struct SfuGauges;
 std::string render_sfu(const SfuGauges& gauges);
 struct BridgeCounters;
 std::string render_bridge(const BridgeCounters& counters);
+
+// Where the connections on a port shared by the web and TURN over TLS went
+// (turnd_shared_port_connections_total{route=...}), summed over workers.
+std::string render_shared_port(std::span<const net::SharedPortCounts* const> workers);
 
 }  // namespace turnd::server

@@ -134,6 +134,7 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
                                                                 : c.listening_ips.front())
                                      : c.web_address)
                   .with_port(c.web_port);
+  so.shared_port = config::web_shares_tls_port(c);
   so.cert_file = c.cert;
   so.key_file = c.pkey;
   so.cipher_list = c.cipher_list;

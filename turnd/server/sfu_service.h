@@ -69,6 +69,10 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
     return SteadyTime(SteadyTime::duration(heartbeat_.load(std::memory_order_relaxed)));
   }
 
+  // Takes the web's connections from TURN's TLS listeners when they share
+  // the port (config::web_shares_tls_port).
+  net::WebDoor& web_door() noexcept { return *signal_; }
+
   // sfu::signal::SignalHandler (signal thread)
   void on_open(sfu::signal::ConnectionId id, const SocketAddress& peer,
                const std::string& page_host) override;

@@ -6,7 +6,8 @@
 
 namespace turnd::server {
 
-Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, WorkerPort* sfu)
+Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, WorkerPort* sfu,
+               net::WebDoor* web)
     : index_(index),
       io_(std::make_unique<net::DatagramIo>()),
       relays_(base_, *io_, shared.reservations, shared.relay_plan),
@@ -26,9 +27,12 @@ Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, Wor
             c.connection_limits()));
       }
       if (shared.tls) {
+        std::optional<net::SharedPort> with_web;
+        if (web != nullptr)
+          with_web = net::SharedPort{web, {c.web_host, c.sfu_turns_host}, &shared_port_};
         streams_.push_back(std::make_unique<net::StreamListener>(
             base_, ip.with_port(c.tls_listening_port), shared.tls, turn_, net::StreamFraming::kTurn,
-            c.connection_limits()));
+            c.connection_limits(), with_web));
       }
     } catch (const std::runtime_error& e) {
       // With the default wildcard listeners, a host without IPv6 still runs.

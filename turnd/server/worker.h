@@ -24,9 +24,11 @@ class Worker {
  public:
   // Binds every listener now, so start-up fails before any thread runs.
   // `sessions` (may be null) receives the worker's allocation events;
-  // `sfu` (may be null) is its side of the in-process relay into the SFU.
+  // `sfu` (may be null) is its side of the in-process relay into the SFU;
+  // `web` (may be null) takes the web's connections when web-port is the
+  // TLS port (config::web_shares_tls_port).
   Worker(SharedState& shared, size_t index, SessionLogQueue* sessions = nullptr,
-         WorkerPort* sfu = nullptr);
+         WorkerPort* sfu = nullptr, net::WebDoor* web = nullptr);
   ~Worker();
 
   void start();          // runs the loop on its own thread
@@ -38,6 +40,8 @@ class Worker {
 
   const turn::Metrics& metrics() const noexcept { return turn_.metrics(); }
   const net::DatagramIo& io() const noexcept { return *io_; }
+  // Where the connections of a TLS port shared with the web went.
+  const net::SharedPortCounts& shared_port_counts() const noexcept { return shared_port_; }
   size_t index() const noexcept { return index_; }
   // When the worker's loop last ran its 1-second housekeeping (steady clock):
   // the watchdog only pets systemd while every worker keeps beating.
@@ -53,6 +57,7 @@ class Worker {
   WorkerPort* sfu_;
   turn::Server turn_;
   std::vector<std::unique_ptr<net::UdpListener>> udp_;
+  net::SharedPortCounts shared_port_;
   std::vector<std::unique_ptr<net::StreamListener>> streams_;
   std::unique_ptr<net::Event> expiry_timer_;
   std::thread thread_;

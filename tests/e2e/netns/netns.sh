@@ -7,8 +7,7 @@
 #
 #   client 198.18.1.2 ──veth── 198.18.1.1 ┐
 #                                 router  ├ 198.18.2.1 ──veth── 198.18.2.2 server
-#   home   198.18.3.2 ──veth── 198.18.3.1 ┘                     198.18.2.3 (a 2nd
-#                                                    address: two listeners on 443)
+#   home   198.18.3.2 ──veth── 198.18.3.1 ┘
 #
 # The router forwards; its nft table `turnd_fw` filters only what comes from or
 # goes to the client (a firewall in the path, as in a company network: a
@@ -17,7 +16,7 @@
 #   - all UDP is dropped, both ways, and counted (named counters udp_out for
 #     what the client tried to send, udp_in for the other way);
 #   - TCP from the client may reach the server ports netns_allow_tcp names
-#     (on either server address);
+#     (on the server's one address);
 #     every other packet from the client is dropped and counted (refused).
 #
 # Functions:
@@ -40,7 +39,6 @@ NETNS_SERVER="$NETNS_PREFIX-$$-server"
 NETNS_HOME="$NETNS_PREFIX-$$-home"
 NETNS_CLIENT_IP=198.18.1.2
 NETNS_SERVER_IP=198.18.2.2
-NETNS_SERVER_IP2=198.18.2.3
 NETNS_HOME_IP=198.18.3.2
 NETNS_CREATED=()
 
@@ -103,7 +101,6 @@ netns_up() {
   done
   _netns_link "$NETNS_CLIENT" "$NETNS_CLIENT_IP" to-client 198.18.1.1 || return 1
   _netns_link "$NETNS_SERVER" "$NETNS_SERVER_IP" to-server 198.18.2.1 || return 1
-  ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_IP2/24" dev eth0 || return 1
   _netns_link "$NETNS_HOME" "$NETNS_HOME_IP" to-home 198.18.3.1 || return 1
   ip netns exec "$NETNS_ROUTER" sysctl -qw net.ipv4.ip_forward=1 || return 1
   # shellcheck disable=SC2119  # no port open until the test says which
@@ -118,7 +115,7 @@ netns_allow_tcp() {
   for p in "$@"; do ports+="${ports:+, }$p"; done
   local allow="# no TCP port is open"
   [ -z "$ports" ] ||
-    allow="iifname \"to-client\" ip daddr { $NETNS_SERVER_IP, $NETNS_SERVER_IP2 } tcp dport { $ports } accept"
+    allow="iifname \"to-client\" ip daddr $NETNS_SERVER_IP tcp dport { $ports } accept"
   ip netns exec "$NETNS_ROUTER" nft -f - <<EOF
 table inet turnd_fw
 delete table inet turnd_fw
