@@ -21,6 +21,7 @@ packages=(
   nodejs            # drives Chromium (playwright-core from npm) in the SFU's browser tests
   firefox-esr xvfb xauth libnss3-tools  # Firefox ESR in the mixed-browser tests (puppeteer-core), an X server for it, certutil
   nftables          # the UDP-dropping firewall of the SFU firewall test (network namespaces)
+  haproxy squid     # port 443 only: a load balancer sending the PROXY protocol, an HTTP CONNECT proxy
 )
 
 missing=()
@@ -45,7 +46,8 @@ echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" "${cmd[@]}"
-# Debian's coturn package enables its own service; turnd never needs it running.
+# Debian's coturn, haproxy and squid packages enable their own services; the
+# tests start their own instances and never need those running.
 if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-  "${sudo[@]}" systemctl disable --now coturn >/dev/null 2>&1 || true
+  "${sudo[@]}" systemctl disable --now coturn haproxy squid >/dev/null 2>&1 || true
 fi

@@ -96,7 +96,7 @@ SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
       web_root_(canonical_web_root(options_.web_root)),
       local_(options_.listen) {
   check_tls_files(options_.cert_file, options_.key_file, options_.cipher_list);
-  if (!options_.shared_port) {
+  if (!options_.accepted_elsewhere) {
     listener_.emplace(options_.listen);
     local_ = listener_->local();
   }
@@ -164,7 +164,7 @@ SignalServer::Impl::Impl(SignalOptions options, SignalHandler& handler)
   if (listener_) listen_fd_ = listener_->release();  // lws closes it with the context
   wake_ = context_;
   LOG_INFO("signal", "HTTPS and WebSocket (/ws) on %s%s, web root %s", local_.to_string().c_str(),
-           options_.shared_port ? " (shared with TURN over TLS)" : "", web_root_.c_str());
+           options_.accepted_elsewhere ? " (accepted by TURN's workers)" : "", web_root_.c_str());
 }
 
 SignalServer::Impl::~Impl() {

@@ -46,9 +46,10 @@ class SignalHandler {
 
 struct SignalOptions {
   SocketAddress listen;  // port 0: the kernel picks one (see SignalServer::local_address)
-  // The port is TURN's TLS port too (docs/ADMIN.md, "Port 443 only"): bind
-  // nothing, take connections only through adopt().
-  bool shared_port = false;
+  // TURN's workers accept the connections (a port shared with TURN over TLS,
+  // or the PROXY protocol; docs/ADMIN.md): bind nothing, take connections
+  // only through adopt().
+  bool accepted_elsewhere = false;
   std::string cert_file, key_file;
   std::string cipher_list;         // TLS 1.2 suites; empty: OpenSSL's default (TLS 1.3 unaffected)
   std::filesystem::path web_root;  // the client's files (sfu/web, installed share/turnd/web)

@@ -248,7 +248,8 @@ note "run 1 took $((SECONDS - begin)) s"
 begin=$SECONDS
 netns_allow_tcp 443
 start_turnd firewall-tls 443 "$SERVER_IP" 443
-grep -q "shared with TURN over TLS" "$SERVER_LOG" || fail "firewall-tls: the web did not share 443"
+for _ in $(seq 50); do grep -q "the web and TURN over TLS share port" "$SERVER_LOG" && break; sleep 0.1; done
+grep -q "the web and TURN over TLS share port" "$SERVER_LOG" || fail "firewall-tls: the web did not share 443"
 conference firewall-tls --turn tls --expect-pair 1:relay/tls,2:host/udp,3:host/udp
 shared_web=$(metric 'turnd_shared_port_connections_total{route="web"}')
 shared_turn=$(metric 'turnd_shared_port_connections_total{route="turn"}')

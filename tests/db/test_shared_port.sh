@@ -23,7 +23,8 @@ WEB_ON_TLS_PORT=1 start_server prometheus "prometheus-port=$METRICS_PORT" realm=
   lt-cred-mech user=alice:alicepw "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" \
   "pkey=$PKEY" "sfu-port=$SFU_PORT" sfu-tcp-port=0 "web-root=$TURND_SRC/sfu/web" \
   allow-loopback-peers
-grep -q "shared with TURN over TLS" "$SERVER_LOG" || fail "the web server did not share the TLS port"
+for _ in $(seq 50); do grep -q "the web and TURN over TLS share port" "$SERVER_LOG" && break; sleep 0.1; done
+grep -q "the web and TURN over TLS share port" "$SERVER_LOG" || fail "the web server did not share the TLS port"
 
 timeout 120 /usr/bin/python3 "$TURND_SRC/tests/e2e/sfu_signal/shared_port_checks.py" \
   --port "$TLS_PORT" --room shared --code "$CODE" --index "$TURND_SRC/sfu/web/index.html" \

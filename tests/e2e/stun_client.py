@@ -623,7 +623,7 @@ def scenario_permission(args) -> None:
 
 def scenario_relay(args) -> None:
     """Send/Data indications and ChannelData both ways between us and a local peer."""
-    peer = Peer(args.server, args.peer_port)
+    peer = Peer(args.peer_host or args.server, args.peer_port)
     client = connect(args)
     resp = expect(client.allocate(), "ok", f"Allocate over {args.transport}")
     relayed = check_relayed(resp, args, client.t.local_address())
@@ -661,7 +661,7 @@ def scenario_relay(args) -> None:
 
     # Permissions are per IP address (RFC 8656 §9): another port of the peer's IP
     # gets through, another IP (127.0.0.2 is loopback too on Linux) does not.
-    other_port = Peer(args.server, 0)
+    other_port = Peer(peer.address[0], 0)
     client.send_indication(other_port.address, b"same IP, other port")
     check(other_port.recv(2.0) is not None,
           "a Send indication to another port of the peer's IP is relayed")
@@ -1182,7 +1182,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--peer-port", type=int, default=0,
                         help="relay, deleted, bandwidth: port of the peer this script binds")
     parser.add_argument("--peer-host",
-                        help="family, dual, external, retransmit: the (IPv4 for dual) peer's IP"
+                        help="family, dual, external, retransmit, relay: the (IPv4 for dual) peer's IP"
                              " (default: --server)")
     parser.add_argument("--peer-host6", help="dual: the IPv6 peer's IP (default ::1)")
     parser.add_argument("--other-peer-host",

@@ -87,4 +87,14 @@ bool web_shares_tls_port(const Config& c) noexcept {
   return false;
 }
 
+SocketAddress web_listen_address(const Config& c) noexcept {
+  if (!c.web_address.empty()) return c.web_address.with_port(c.web_port);
+  if (!c.listening_ips.empty()) return c.listening_ips.front().with_port(c.web_port);
+  return SocketAddress::any(Family::kIPv4, c.web_port);
+}
+
+bool web_accepted_by_workers(const Config& c) noexcept {
+  return web_shares_tls_port(c) || c.proxy_protocol_web;
+}
+
 }  // namespace turnd::config

@@ -137,6 +137,12 @@ struct Config {
   // ICE-TCP's on every worker) takes per client address (IPv4, IPv6 /64);
   // twice that per /24 or /48, and `connection_limit` in all.
   uint32_t connection_limit_per_address = 1024;
+  // PROXY protocol v1/v2 (docs/ADMIN.md, "Behind a load balancer"): the
+  // listeners that expect its header, only from these sources.
+  bool proxy_protocol_tcp = false;  // TURN over TCP (listening-port)
+  bool proxy_protocol_tls = false;  // TURN over TLS (tls-listening-port)
+  bool proxy_protocol_web = false;  // the web port
+  std::vector<IpRange> proxy_protocol_from;
   uint32_t connection_limit = 8192;
   // Access-code guessing (sfu/conference/join_throttle.h), per address:
   uint32_t join_free_attempts = 10;  // wrong codes before each try is delayed
@@ -158,6 +164,12 @@ struct Config {
 // per address takes browsers' HTTPS and TURN over TLS (docs/ADMIN.md, "Port
 // 443 only"), and the web server binds nothing of its own.
 bool web_shares_tls_port(const Config& c) noexcept;
+// The web server's address and port: web-address, else the first
+// listening-ip, else 0.0.0.0.
+SocketAddress web_listen_address(const Config& c) noexcept;
+// Whether TURN's workers accept the web's connections and hand them over:
+// on a shared port, or to read the PROXY protocol (proxy-protocol=web).
+bool web_accepted_by_workers(const Config& c) noexcept;
 
 // Parses `argv`: `-c FILE` / `-c=FILE` / `--config FILE` / `--config=FILE`,
 // `--key=value`, `--flag`, `-v`. The file is applied first, then the other

@@ -76,11 +76,30 @@ void check_process(const Config& config, std::string_view where) {
 
 }  // namespace
 
+// The PROXY protocol names the client: trusted only from the load balancer.
+void check_proxy_protocol(Config& config, std::string_view where) {
+  bool any = config.proxy_protocol_tcp || config.proxy_protocol_tls || config.proxy_protocol_web;
+  if (any && config.proxy_protocol_from.empty()) {
+    fail(where,
+         "proxy-protocol needs proxy-protocol-from (the load balancer's addresses): otherwise "
+         "anyone could claim any client address");
+  }
+  if (!any && !config.proxy_protocol_from.empty()) {
+    warn(config, where, "proxy-protocol-from is ignored without proxy-protocol");
+  }
+  if (web_shares_tls_port(config) && config.proxy_protocol_web != config.proxy_protocol_tls) {
+    fail(where,
+         "web-port is tls-listening-port, one listener: proxy-protocol must name both tls and "
+         "web, or neither");
+  }
+}
+
 void finalize(Config& config, std::string_view where) {
   PasswordWipe wipe(config);
   check_ports(config, where);
   check_auth(config, where);
   check_listeners(config, where);
+  check_proxy_protocol(config, where);
   check_lifetimes(config, where);
   check_process(config, where);
   derive_user_keys(config, where);

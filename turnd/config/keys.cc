@@ -65,6 +65,27 @@ void add_external_ip(Config& config, const Field& field) {
   config.external_ips.push_back(parse_external_ip(field));
 }
 
+// proxy-protocol=tcp,tls,web (any of them, comma-separated; repeatable).
+void set_proxy_protocol(Config& config, const Field& field) {
+  std::string_view rest = require_value(field);
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view name = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (name == "tcp") {
+      config.proxy_protocol_tcp = true;
+    } else if (name == "tls") {
+      config.proxy_protocol_tls = true;
+    } else if (name == "web") {
+      config.proxy_protocol_web = true;
+    } else {
+      fail(field, "'" + std::string(name) + "' is not a listener: tcp, tls or web");
+    }
+  }
+}
+
 void set_no_auth(Config& config, const Field& field) {
   if (!parse_bool(field)) return;
   config.lt_cred_mech = false;
@@ -200,6 +221,8 @@ constexpr KeySpec kKeys[] = {
     {"privacy-file", kValue, set_string<&Config::privacy_file>},
     {"connection-limit-per-address", kValue, set_number<&Config::connection_limit_per_address>},
     {"connection-limit", kValue, set_number<&Config::connection_limit>},
+    {"proxy-protocol", kValue, set_proxy_protocol},
+    {"proxy-protocol-from", kValue, add_ip_range<&Config::proxy_protocol_from>},
     {"join-free-attempts", kValue, set_number<&Config::join_free_attempts>},
     {"join-max-failures", kValue, set_number<&Config::join_max_failures>},
 };

@@ -15,36 +15,53 @@
 #include <stdexcept>
 
 #include "turnd/common/log.h"
+#include "turnd/net/proxy_header.h"
 #include "turnd/net/tls_context.h"
 #include "turnd/net/web_door.h"
 
 namespace turnd::net {
 
-// A connection on a shared port whose ClientHello has not all arrived.
-// Watched edge-triggered: peeking leaves the bytes in the socket, so a
-// level-triggered watch would fire again at once; each new segment is an edge.
-class HelloWait {
+// A connection whose first bytes (PROXY header, ClientHello) have not all
+// arrived. Watched edge-triggered: peeking leaves the bytes in the socket, so
+// a level-triggered watch would fire again at once; each new segment is an
+// edge.
+class PendingConnection {
  public:
-  HelloWait(StreamListener& owner, EventBase& base, int fd, SocketAddress client)
-      : owner_(owner), fd_(fd), client_(client), since_(std::chrono::steady_clock::now()) {
-    event_ = event_new(base.get(), fd, EV_READ | EV_ET | EV_PERSIST, &HelloWait::on_event, this);
-    timeval timeout{StreamListener::kHelloTimeout.count(), 0};
+  enum class Phase : uint8_t {
+    kProxyHeader,  // from a trusted proxy: its header comes first
+    kClientHello,  // a shared port: the whole ClientHello decides
+  };
+
+  PendingConnection(StreamListener& owner, EventBase& base, int fd, SocketAddress client,
+                    Phase phase)
+      : owner_(owner),
+        fd_(fd),
+        client_(client),
+        phase_(phase),
+        since_(std::chrono::steady_clock::now()) {
+    event_ =
+        event_new(base.get(), fd, EV_READ | EV_ET | EV_PERSIST, &PendingConnection::on_event, this);
+    timeval timeout{StreamListener::kFirstBytesTimeout.count(), 0};
     if (event_ != nullptr) event_add(event_, &timeout);
   }
-  ~HelloWait() {
+  ~PendingConnection() {
     if (event_ != nullptr) event_free(event_);
     if (fd_ >= 0) ::close(fd_);
   }
-  HelloWait(const HelloWait&) = delete;
-  HelloWait& operator=(const HelloWait&) = delete;
+  PendingConnection(const PendingConnection&) = delete;
+  PendingConnection& operator=(const PendingConnection&) = delete;
 
   bool watching() const noexcept { return event_ != nullptr; }
   int fd() const noexcept { return fd_; }
+  // The client: the peer address, or the one a PROXY header named.
   const SocketAddress& client() const noexcept { return client_; }
-  // Overall, not per segment: a hello dribbled a byte at a time ends too.
-  bool expired() const noexcept {
-    return std::chrono::steady_clock::now() - since_ > StreamListener::kHelloTimeout;
+  Phase phase() const noexcept { return phase_; }
+  bool admitted() const noexcept { return admitted_; }  // counted in the listener's limits
+  void proxied(const SocketAddress& client, Phase next) noexcept {
+    client_ = client;
+    phase_ = next;
   }
+  void set_admitted() noexcept { admitted_ = true; }
   int release() noexcept {
     int fd = fd_;
     fd_ = -1;
@@ -53,32 +70,33 @@ class HelloWait {
 
  private:
   static void on_event(int, short what, void* self) {
-    auto* w = static_cast<HelloWait*>(self);
-    if ((what & EV_TIMEOUT) != 0 || w->expired()) return w->owner_.hello_failed(w);
-    w->owner_.hello_ready(w);
+    auto* p = static_cast<PendingConnection*>(self);
+    // Overall, not per segment: bytes dribbled one at a time end too.
+    bool late = std::chrono::steady_clock::now() - p->since_ > StreamListener::kFirstBytesTimeout;
+    if ((what & EV_TIMEOUT) != 0 || late) return p->owner_.give_up(p);
+    p->owner_.readable(p);
   }
 
   StreamListener& owner_;
   int fd_;
   SocketAddress client_;
+  Phase phase_;
+  bool admitted_ = false;
   std::chrono::steady_clock::time_point since_;
   event* event_ = nullptr;
 };
 
 StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
                                std::shared_ptr<const TlsContext> tls,
-                               turn::ClientPacketHandler& handler, StreamFraming framing,
-                               ConnectionCounter::Limits limits, std::optional<SharedPort> shared)
+                               turn::ClientPacketHandler& handler, StreamOptions options)
     : base_(base),
       address_(address),
       tls_(std::move(tls)),
       handler_(handler),
-      framing_(framing),
-      shared_(shared),
-      open_(limits) {
-  if (shared_ && (shared_->web == nullptr || shared_->counts == nullptr || tls_ == nullptr)) {
-    shared_.reset();
-  }
+      options_(std::move(options)),
+      open_(options_.limits) {
+  if (options_.shared && options_.shared->web == nullptr) options_.shared.reset();
+  if (options_.shared && !options_.shared->web_only && tls_ == nullptr) options_.shared.reset();
   unsigned flags =
       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
@@ -114,7 +132,7 @@ void StreamListener::on_accept_error(evconnlistener*, void* self) {
 
 StreamListener::~StreamListener() {
   evconnlistener_free(listener_);
-  waiting_.clear();
+  pending_.clear();
   connections_.clear();
 }
 
@@ -127,40 +145,125 @@ void StreamListener::on_accept(evconnlistener*, int fd, sockaddr* addr, int len,
   static_cast<StreamListener*>(self)->accept(fd, *client);
 }
 
+void StreamListener::count(Counter ListenerCounts::*which) noexcept {
+  if (options_.counts != nullptr) (options_.counts->*which).add();
+}
+
+bool StreamListener::admit(const SocketAddress& client) noexcept {
+  ConnectionCounter::Verdict v = open_.admit(client);
+  if (v == ConnectionCounter::Verdict::kAdmitted) return true;
+  if (refused_++ % 1000 == 0) {
+    LOG_WARN("net", "connection from %s to %s refused: %s (logged once per 1000)",
+             log::pseudonym(client).c_str(), address_.to_string().c_str(), to_string(v));
+  }
+  return false;
+}
+
+bool StreamListener::trusted_proxy(const SocketAddress& source) const noexcept {
+  for (const IpRange& range : options_.proxy_from) {
+    if (range.contains(source)) return true;
+  }
+  return false;
+}
+
 void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
-  if (ConnectionCounter::Verdict v = open_.admit(client);
-      v != ConnectionCounter::Verdict::kAdmitted) {
-    ::close(fd);
-    if (refused_++ % 1000 == 0) {
-      LOG_WARN("net", "connection from %s to %s refused: %s (logged once per 1000)",
-               log::pseudonym(client).c_str(), address_.to_string().c_str(), to_string(v));
+  using Phase = PendingConnection::Phase;
+  Phase phase = Phase::kClientHello;
+  if (!options_.proxy_from.empty()) {
+    if (!trusted_proxy(client)) {
+      ::close(fd);
+      count(&ListenerCounts::proxy_refused);
+      if (refused_++ % 1000 == 0) {
+        LOG_WARN("net",
+                 "connection from %s to %s refused: not a proxy-protocol-from source "
+                 "(logged once per 1000)",
+                 log::pseudonym(client).c_str(), address_.to_string().c_str());
+      }
+      return;
     }
+    phase = Phase::kProxyHeader;  // the limits apply to the client it names
+  } else if (!admit(client)) {
+    ::close(fd);
     return;
   }
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  if (!shared_) return keep(fd, client, tls_ != nullptr, nullptr);
-  auto wait = std::make_unique<HelloWait>(*this, base_, fd, client);
-  if (!wait->watching()) return forget(wait.get());  // closes fd; `wait` is not in waiting_
-  HelloWait* key = wait.get();
-  waiting_.emplace(key, std::move(wait));
+  if (phase == Phase::kClientHello && !options_.shared) {
+    return keep(fd, client, tls_ != nullptr, nullptr);
+  }
+  if (phase == Phase::kClientHello && options_.shared->web_only) {
+    open_.release(client);
+    count(&ListenerCounts::web);
+    options_.shared->web->adopt(fd, client, WebHandoff::kTls);
+    return;
+  }
+  auto pending = std::make_unique<PendingConnection>(*this, base_, fd, client, phase);
+  if (phase == Phase::kClientHello) pending->set_admitted();
+  if (!pending->watching()) {
+    if (pending->admitted()) open_.release(client);
+    return;  // `pending` closes the socket
+  }
+  PendingConnection* key = pending.get();
+  pending_.emplace(key, std::move(pending));
+}
+
+void StreamListener::readable(PendingConnection* pending) noexcept {
+  if (pending->phase() == PendingConnection::Phase::kProxyHeader) {
+    read_proxy_header(pending);
+  } else {
+    read_client_hello(pending);
+  }
+}
+
+// The PROXY header from a trusted load balancer: consumed, and its source is
+// the client from now on (v2 LOCAL and v1 UNKNOWN: the balancer itself).
+void StreamListener::read_proxy_header(PendingConnection* pending) noexcept {
+  ssize_t n = ::recv(pending->fd(), peeked_.data(), kMaxProxyHeader, MSG_PEEK);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+    return give_up(pending);
+  }
+  if (n < 0) return;
+  ProxyHeader header;
+  switch (parse_proxy_header(Bytes(peeked_.data(), static_cast<size_t>(n)), header)) {
+    case ProxyStatus::kNeedMore:
+      return;
+    case ProxyStatus::kInvalid:
+      return give_up(pending);
+    case ProxyStatus::kComplete:
+      break;
+  }
+  if (::recv(pending->fd(), peeked_.data(), header.length, 0) !=
+      static_cast<ssize_t>(header.length)) {
+    return give_up(pending);
+  }
+  SocketAddress client = header.source.empty() ? pending->client() : header.source;
+  if (!admit(client)) return give_up(pending);
+  pending->set_admitted();
+  pending->proxied(client, PendingConnection::Phase::kClientHello);
+  if (!options_.shared) {
+    keep(pending->release(), client, tls_ != nullptr, nullptr);
+    return forget(pending);
+  }
+  if (options_.shared->web_only) return to_web(pending);
+  // The ClientHello may have come with the header: no new edge will say so.
+  read_client_hello(pending);
 }
 
 // New bytes on a shared port's waiting connection: is its first flight whole?
-void StreamListener::hello_ready(HelloWait* wait) noexcept {
-  ssize_t n = ::recv(wait->fd(), peeked_.data(), peeked_.size(), MSG_PEEK);
+void StreamListener::read_client_hello(PendingConnection* pending) noexcept {
+  ssize_t n = ::recv(pending->fd(), peeked_.data(), peeked_.size(), MSG_PEEK);
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-    return hello_failed(wait);
+    return give_up(pending);
   }
   if (n < 0) return;
   Bytes head(peeked_.data(), static_cast<size_t>(n));
   ClientHello hello;
   switch (parse_client_hello(head, hello_, hello)) {
     case HelloStatus::kNeedMore:
-      if (static_cast<size_t>(n) == peeked_.size()) return hello_failed(wait);
+      if (static_cast<size_t>(n) == peeked_.size()) return give_up(pending);
       return;  // the next segment is the next edge
     case HelloStatus::kInvalid:
-      return hello_failed(wait);
+      return give_up(pending);
     case HelloStatus::kNotTls:
       // Plain TURN over TCP on the TLS port (as coturn takes it); anything
       // else (plain HTTP to an HTTPS port, say) is closed.
@@ -168,43 +271,50 @@ void StreamListener::hello_ready(HelloWait* wait) noexcept {
         case FirstBytes::kNeedMore:
           return;
         case FirstBytes::kTurn:
-          shared_->counts->turn.add();
-          keep(wait->release(), wait->client(), false, nullptr);
-          return forget(wait);
+          count(&ListenerCounts::turn);
+          keep(pending->release(), pending->client(), false, nullptr);
+          return forget(pending);
         default:
-          return hello_failed(wait);
+          return give_up(pending);
       }
     case HelloStatus::kComplete:
       break;
   }
-  switch (route_hello(hello, shared_->names)) {
-    case HelloRoute::kWeb: {
-      shared_->counts->web.add();
-      SocketAddress client = wait->client();
-      int fd = wait->release();
-      forget(wait);
-      open_.release(client);  // the web server counts it from now on
-      shared_->web->adopt(fd, client, WebHandoff::kTls);
-      return;
-    }
+  switch (route_hello(hello, options_.shared->names)) {
+    case HelloRoute::kWeb:
+      return to_web(pending);
     case HelloRoute::kTurn:
-      shared_->counts->turn.add();
-      keep(wait->release(), wait->client(), true, nullptr);
-      return forget(wait);
+      count(&ListenerCounts::turn);
+      keep(pending->release(), pending->client(), true, nullptr);
+      return forget(pending);
     case HelloRoute::kAfterHandshake:  // counted by sniffed()
-      keep(wait->release(), wait->client(), true, shared_->web);
-      return forget(wait);
+      keep(pending->release(), pending->client(), true, options_.shared->web);
+      return forget(pending);
   }
 }
 
-void StreamListener::hello_failed(HelloWait* wait) noexcept {
-  shared_->counts->unrecognised.add();
-  open_.release(wait->client());
-  forget(wait);  // closes the socket
+// Untouched (only peeked) to the web server, which counts it from now on.
+void StreamListener::to_web(PendingConnection* pending) noexcept {
+  count(&ListenerCounts::web);
+  SocketAddress client = pending->client();
+  int fd = pending->release();
+  forget(pending);
+  open_.release(client);
+  options_.shared->web->adopt(fd, client, WebHandoff::kTls);
 }
 
-void StreamListener::forget(HelloWait* wait) noexcept {
-  if (auto it = waiting_.find(wait); it != waiting_.end()) waiting_.erase(it);
+void StreamListener::give_up(PendingConnection* pending) noexcept {
+  if (pending->phase() == PendingConnection::Phase::kProxyHeader) {
+    count(&ListenerCounts::proxy_refused);
+  } else {
+    count(&ListenerCounts::unrecognised);
+  }
+  if (pending->admitted()) open_.release(pending->client());
+  forget(pending);  // closes the socket
+}
+
+void StreamListener::forget(PendingConnection* pending) noexcept {
+  if (auto it = pending_.find(pending); it != pending_.end()) pending_.erase(it);
 }
 
 // A connection that stays here: TURN (or ICE-TCP) framing, over TLS or not;
@@ -231,20 +341,20 @@ void StreamListener::keep(int fd, const SocketAddress& client, bool tls,
   }
   turn::FiveTuple tuple{client, address_,
                         tls ? turn::ClientTransport::kTls : turn::ClientTransport::kTcp};
-  auto connection =
-      std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_, framing_, sniff_for);
+  auto connection = std::make_unique<StreamConnection>(*this, base_, bev, tuple, handler_,
+                                                       options_.framing, sniff_for);
   StreamConnection* key = connection.get();
   connections_.emplace(key, std::move(connection));
 }
 
 void StreamListener::sniffed(bool web) noexcept {
-  (web ? shared_->counts->web_decrypted : shared_->counts->turn).add();
+  count(web ? &ListenerCounts::web_decrypted : &ListenerCounts::turn);
 }
 
 void StreamListener::close(StreamConnection* connection) noexcept {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;
-  if (shared_ && connection->sniffing()) shared_->counts->unrecognised.add();
+  if (connection->sniffing()) count(&ListenerCounts::unrecognised);
   open_.release(connection->tuple().client);
   connections_.erase(it);  // destroys it
 }

@@ -38,6 +38,14 @@ void log_startup(const SharedState& s, size_t workers) {
            s.relay_plan.ipv6.empty() ? "off" : s.relay_plan.ipv6.ip_string().c_str(), c.min_port,
            c.max_port);
   for (const std::string& line : config::describe(c)) LOG_INFO("config", "%s", line.c_str());
+  if (sfu_disabled_reason(c).empty() && config::web_shares_tls_port(c)) {
+    LOG_INFO("main", "the web and TURN over TLS share port %u", c.tls_listening_port);
+  }
+  if (c.proxy_protocol_tcp || c.proxy_protocol_tls || c.proxy_protocol_web) {
+    LOG_INFO("main", "PROXY protocol on%s%s%s, from %zu source range(s) only",
+             c.proxy_protocol_tcp ? " tcp" : "", c.proxy_protocol_tls ? " tls" : "",
+             c.proxy_protocol_web ? " web" : "", c.proxy_protocol_from.size());
+  }
   if (c.database.empty()) {
     LOG_INFO("main",
              "no database configured: rooms, conferences and session logs are off; "
@@ -204,11 +212,9 @@ class Supervisor {
     }
     if (sfu_) text += render_sfu(sfu_->gauges());
     if (sfu_ && sfu_->bridge()) text += render_bridge(sfu_->bridge()->counters());
-    if (sfu_ && config::web_shares_tls_port(shared_.config)) {
-      std::vector<const net::SharedPortCounts*> ports;
-      for (auto& w : workers_) ports.push_back(&w->shared_port_counts());
-      text += render_shared_port(ports);
-    }
+    std::vector<const net::ListenerCounts*> listeners;
+    for (auto& w : workers_) listeners.push_back(&w->listener_counts());
+    text += render_listeners(listeners, sfu_ && config::web_shares_tls_port(shared_.config));
     return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(text)};
   }
 
@@ -323,7 +329,7 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   for (size_t i = 0; i < count; ++i) {
     workers.push_back(std::make_unique<Worker>(
         *shared, i, queues.empty() ? nullptr : queues[i].get(), bridge ? &bridge->port(i) : nullptr,
-        sfu && config::web_shares_tls_port(shared->config) ? &sfu->web_door() : nullptr));
+        sfu && config::web_accepted_by_workers(shared->config) ? &sfu->web_door() : nullptr));
   }
 
   PidFile pid(shared->config.pidfile);

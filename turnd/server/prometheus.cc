@@ -170,16 +170,24 @@ std::string render_bridge(const BridgeCounters& c) {
          std::to_string(c.dropped) + "\n";
 }
 
-std::string render_shared_port(std::span<const net::SharedPortCounts* const> workers) {
-  uint64_t web = 0, decrypted = 0, turn = 0, unrecognised = 0;
-  for (const net::SharedPortCounts* w : workers) {
+std::string render_listeners(std::span<const net::ListenerCounts* const> workers,
+                             bool shared_port) {
+  uint64_t web = 0, decrypted = 0, turn = 0, unrecognised = 0, proxy_refused = 0;
+  for (const net::ListenerCounts* w : workers) {
     web += w->web.get();
     decrypted += w->web_decrypted.get();
     turn += w->turn.get();
     unrecognised += w->unrecognised.get();
+    proxy_refused += w->proxy_refused.get();
   }
+  std::string out =
+      "# HELP turnd_proxy_protocol_refused_total Connections closed on a proxy-protocol "
+      "listener: not from a proxy-protocol-from source, or no valid PROXY header within 10 "
+      "s.\n# TYPE turnd_proxy_protocol_refused_total counter\nturnd_proxy_protocol_refused_total " +
+      std::to_string(proxy_refused) + "\n";
+  if (!shared_port) return out;
   const std::string name = "turnd_shared_port_connections_total";
-  return "# HELP " + name +
+  return out + "# HELP " + name +
          " Connections on the port shared by the web and TURN over TLS, by where they went "
          "(web: ALPN or SNI; web_no_alpn: HTTP found after the handshake; turn; unrecognised: "
          "closed).\n# TYPE " +

@@ -31,8 +31,10 @@ std::string render_sfu(const SfuGauges& gauges);
 struct BridgeCounters;
 std::string render_bridge(const BridgeCounters& counters);
 
-// Where the connections on a port shared by the web and TURN over TLS went
-// (turnd_shared_port_connections_total{route=...}), summed over workers.
-std::string render_shared_port(std::span<const net::SharedPortCounts* const> workers);
+// The workers' TCP and TLS listeners, summed: PROXY-protocol refusals
+// (turnd_proxy_protocol_refused_total) and, with `shared_port`, where the
+// connections on the port shared by the web and TURN over TLS went
+// (turnd_shared_port_connections_total{route=...}).
+std::string render_listeners(std::span<const net::ListenerCounts* const> workers, bool shared_port);
 
 }  // namespace turnd::server

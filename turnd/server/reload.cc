@@ -55,6 +55,16 @@ std::vector<std::string> keys_needing_restart(const config::Config& a, const con
   check(a.web_root == b.web_root, "web-root");
   check(a.imprint_file == b.imprint_file, "imprint-file");
   check(a.privacy_file == b.privacy_file, "privacy-file");
+  check(a.proxy_protocol_tcp == b.proxy_protocol_tcp &&
+            a.proxy_protocol_tls == b.proxy_protocol_tls &&
+            a.proxy_protocol_web == b.proxy_protocol_web,
+        "proxy-protocol");
+  auto ranges = [](const std::vector<IpRange>& list) {
+    std::string text;
+    for (const IpRange& r : list) text += r.to_string() + " ";
+    return text;
+  };
+  check(ranges(a.proxy_protocol_from) == ranges(b.proxy_protocol_from), "proxy-protocol-from");
   return keys;
 }
 

@@ -125,16 +125,15 @@ SfuService::SfuService(const config::Config& c, const Clock& clock, std::string 
   }
   if (bridge_ != nullptr) bridge_->attach_sfu(base_, endpoint_);
   if (c.sfu_tcp_port != 0) {
+    net::StreamOptions options;
+    options.framing = net::StreamFraming::kRfc4571;
+    options.limits = c.connection_limits();
     tcp_ = std::make_unique<net::StreamListener>(base_, media.with_port(c.sfu_tcp_port), nullptr,
-                                                 endpoint_, net::StreamFraming::kRfc4571,
-                                                 c.connection_limits());
+                                                 endpoint_, std::move(options));
   }
   sfu::signal::SignalOptions so;
-  so.listen = (c.web_address.empty() ? (c.listening_ips.empty() ? *SocketAddress::parse("0.0.0.0")
-                                                                : c.listening_ips.front())
-                                     : c.web_address)
-                  .with_port(c.web_port);
-  so.shared_port = config::web_shares_tls_port(c);
+  so.listen = config::web_listen_address(c);
+  so.accepted_elsewhere = config::web_accepted_by_workers(c);
   so.cert_file = c.cert;
   so.key_file = c.pkey;
   so.cipher_list = c.cipher_list;

@@ -69,8 +69,8 @@ class SfuService final : public sfu::signal::SignalHandler, public sfu::conferen
     return SteadyTime(SteadyTime::duration(heartbeat_.load(std::memory_order_relaxed)));
   }
 
-  // Takes the web's connections from TURN's TLS listeners when they share
-  // the port (config::web_shares_tls_port).
+  // Takes the web's connections from TURN's workers when they accept them
+  // (config::web_accepted_by_workers).
   net::WebDoor& web_door() noexcept { return *signal_; }
 
   // sfu::signal::SignalHandler (signal thread)

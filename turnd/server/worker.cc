@@ -6,6 +6,14 @@
 
 namespace turnd::server {
 
+net::StreamOptions Worker::stream_options(const config::Config& c, bool proxy_protocol) {
+  net::StreamOptions options;
+  options.limits = c.connection_limits();
+  if (proxy_protocol) options.proxy_from = c.proxy_protocol_from;
+  options.counts = &listener_counts_;
+  return options;
+}
+
 Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, WorkerPort* sfu,
                net::WebDoor* web)
     : index_(index),
@@ -22,23 +30,31 @@ Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, Wor
             std::make_unique<net::UdpListener>(base_, ip.with_port(c.listening_port), *io_, turn_));
       }
       if (!c.no_tcp) {
+        net::StreamOptions options = stream_options(c, c.proxy_protocol_tcp);
         streams_.push_back(std::make_unique<net::StreamListener>(
-            base_, ip.with_port(c.listening_port), nullptr, turn_, net::StreamFraming::kTurn,
-            c.connection_limits()));
+            base_, ip.with_port(c.listening_port), nullptr, turn_, std::move(options)));
       }
       if (shared.tls) {
-        std::optional<net::SharedPort> with_web;
-        if (web != nullptr)
-          with_web = net::SharedPort{web, {c.web_host, c.sfu_turns_host}, &shared_port_};
+        net::StreamOptions options = stream_options(c, c.proxy_protocol_tls);
+        if (web != nullptr && config::web_shares_tls_port(c)) {
+          options.shared = net::SharedPort{web, {c.web_host, c.sfu_turns_host}, false};
+        }
         streams_.push_back(std::make_unique<net::StreamListener>(
-            base_, ip.with_port(c.tls_listening_port), shared.tls, turn_, net::StreamFraming::kTurn,
-            c.connection_limits(), with_web));
+            base_, ip.with_port(c.tls_listening_port), shared.tls, turn_, std::move(options)));
       }
     } catch (const std::runtime_error& e) {
       // With the default wildcard listeners, a host without IPv6 still runs.
       if (!(shared.wildcard_listen && ip.is_v6())) throw;
       if (index == 0) LOG_WARN("net", "%s (IPv6 disabled)", e.what());
     }
+  }
+  // The web on a port of its own, behind a load balancer speaking the PROXY
+  // protocol: read the header here, then hand the connection over.
+  if (web != nullptr && !config::web_shares_tls_port(c)) {
+    net::StreamOptions options = stream_options(c, true);
+    options.shared = net::SharedPort{web, {}, true};
+    streams_.push_back(std::make_unique<net::StreamListener>(base_, config::web_listen_address(c),
+                                                             nullptr, turn_, std::move(options)));
   }
   heartbeat_.store(shared.clock.now().time_since_epoch().count());
   expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this, &shared, sessions] {

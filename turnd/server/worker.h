@@ -25,8 +25,8 @@ class Worker {
   // Binds every listener now, so start-up fails before any thread runs.
   // `sessions` (may be null) receives the worker's allocation events;
   // `sfu` (may be null) is its side of the in-process relay into the SFU;
-  // `web` (may be null) takes the web's connections when web-port is the
-  // TLS port (config::web_shares_tls_port).
+  // `web` (may be null) takes the web's connections when the workers accept
+  // them (config::web_accepted_by_workers).
   Worker(SharedState& shared, size_t index, SessionLogQueue* sessions = nullptr,
          WorkerPort* sfu = nullptr, net::WebDoor* web = nullptr);
   ~Worker();
@@ -40,8 +40,8 @@ class Worker {
 
   const turn::Metrics& metrics() const noexcept { return turn_.metrics(); }
   const net::DatagramIo& io() const noexcept { return *io_; }
-  // Where the connections of a TLS port shared with the web went.
-  const net::SharedPortCounts& shared_port_counts() const noexcept { return shared_port_; }
+  // Where its TCP and TLS connections went (shared port, PROXY protocol).
+  const net::ListenerCounts& listener_counts() const noexcept { return listener_counts_; }
   size_t index() const noexcept { return index_; }
   // When the worker's loop last ran its 1-second housekeeping (steady clock):
   // the watchdog only pets systemd while every worker keeps beating.
@@ -50,6 +50,8 @@ class Worker {
   }
 
  private:
+  net::StreamOptions stream_options(const config::Config& c, bool proxy_protocol);
+
   size_t index_;
   net::EventBase base_;
   std::unique_ptr<net::DatagramIo> io_;
@@ -57,7 +59,7 @@ class Worker {
   WorkerPort* sfu_;
   turn::Server turn_;
   std::vector<std::unique_ptr<net::UdpListener>> udp_;
-  net::SharedPortCounts shared_port_;
+  net::ListenerCounts listener_counts_;
   std::vector<std::unique_ptr<net::StreamListener>> streams_;
   std::unique_ptr<net::Event> expiry_timer_;
   std::thread thread_;

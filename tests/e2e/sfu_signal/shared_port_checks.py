@@ -112,9 +112,10 @@ def closed_without_answer(port, payload, wait=3.0):
     return data == b""
 
 
-async def ws_join(port, alpn, room, code):
-    async with websockets.connect(f"wss://127.0.0.1:{port}/ws", ssl=context(alpn),
-                                  origin=f"https://127.0.0.1:{port}", max_size=2 ** 20) as ws:
+async def ws_join(port, alpn, room, code, host="127.0.0.1"):
+    """A guest's join over WSS; returns the reply's type. `host` may be [::1]."""
+    async with websockets.connect(f"wss://{host}:{port}/ws", ssl=context(alpn),
+                                  origin=f"https://{host}:{port}", max_size=2 ** 20) as ws:
         await ws.send(json.dumps({"type": "join", "room": room, "code": code, "name": "Shared"}))
         while True:
             m = json.loads(await asyncio.wait_for(ws.recv(), 30))
