@@ -18,7 +18,7 @@
 set -euo pipefail
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-E2E_NAME="$(basename "${BASH_SOURCE[1]:-$0}" .sh)"
+E2E_NAME="${E2E_NAME:-$(basename "${BASH_SOURCE[1]:-$0}" .sh)}"
 STUN_CLIENT=(python3 "$E2E_DIR/stun_client.py")
 UCLIENT_TIMEOUT="${UCLIENT_TIMEOUT:-40}"
 HOST=127.0.0.1
