@@ -67,6 +67,9 @@ export async function hookStats(state) {
     });
     out.selectedPairs.publisher = selectedPair(report);
   }
-  out.selectedPair = out.selectedPairs.publisher || out.selectedPairs.subscriber;
+  // A copy, not a second reference: WebDriver BiDi (Firefox) serialises a
+  // repeated object as a reference, which puppeteer turns into nothing.
+  const chosen = out.selectedPairs.publisher || out.selectedPairs.subscriber;
+  out.selectedPair = chosen ? { ...chosen } : null;
   return out;
 }

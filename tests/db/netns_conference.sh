@@ -115,11 +115,14 @@ printf '#!/bin/sh\nexec ip netns exec %s /usr/bin/chromium "$@"\n' "$NETNS_HOME"
 chmod +x "$HOME_CHROMIUM"
 
 # conference NAME ARGS...: conference.mjs in the client namespace (node and
-# participant 1's Chromium), output in E2E_TMP/NAME.browsers.log.
+# participant 1's browser), output in E2E_TMP/NAME.browsers.log. Later ARGS
+# win over the defaults (--url, --chromium). CONFERENCE_WRAP (e.g. xvfb-run
+# -a, for Firefox) runs node inside that command.
+CONFERENCE_WRAP=()
 conference() {
   local name=$1 rc=0 started=$SECONDS
   shift
-  timeout 150 ip netns exec "$NETNS_CLIENT" node "$here/conference.mjs" \
+  timeout 150 ip netns exec "$NETNS_CLIENT" "${CONFERENCE_WRAP[@]}" node "$here/conference.mjs" \
     --url "https://$WEB_ADDRESS:$WEB_PORT" --room team --code "$CODE" --participants 3 \
     --chromium "/usr/bin/chromium,$HOME_CHROMIUM" "$@" >"$E2E_TMP/$name.browsers.log" 2>&1 || rc=$?
   sed "s/^/    /" "$E2E_TMP/$name.browsers.log"

@@ -160,16 +160,18 @@ room_with_code() {
   "$TURNCTL_BIN" --database="$URL" room set-code "$1" --code="$3" >/dev/null || fail "set-code $1"
 }
 
-# make_ca_cert: sets CA_CERT, CERT and PKEY: a test CA (ECDSA P-256) and a
-# server certificate it signed for 127.0.0.1, ::1 and localhost — for clients
-# that check certificates (Firefox checks a turns: server's).
+# make_ca_cert [DNS_NAME...]: sets CA_CERT, CERT and PKEY: a test CA (ECDSA
+# P-256) and a server certificate it signed for 127.0.0.1, ::1, localhost and
+# the names given — for clients that check certificates (Firefox checks a
+# turns: server's).
 make_ca_cert() {
   CA_CERT="$E2E_TMP/ca.pem"
   CERT="$E2E_TMP/cert.pem"
   PKEY="$E2E_TMP/key.pem"
-  local ca_key="$E2E_TMP/ca-key.pem" ext="$E2E_TMP/server-ext.cnf"
+  local ca_key="$E2E_TMP/ca-key.pem" ext="$E2E_TMP/server-ext.cnf" names="" name
+  for name in "$@"; do names+=",DNS:$name"; done
   printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature" "extendedKeyUsage=serverAuth" \
-    "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost" >"$ext"
+    "subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost$names" >"$ext"
   { openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$ca_key" \
       -out "$CA_CERT" -days 2 -subj "/CN=turnd test CA $E2E_NAME" \
       -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign &&

@@ -21,8 +21,8 @@ HelloRoute route_hello(const ClientHello& hello, const SharedPortNames& names) n
   if (by_name && same_name(hello.server_name, names.turn)) return HelloRoute::kTurn;
   if (by_name && same_name(hello.server_name, names.web)) return HelloRoute::kWeb;
   if (hello.offers("stun.turn")) return HelloRoute::kTurn;  // RFC 7443 §3
-  if (hello.has_alpn) return HelloRoute::kWeb;
-  return HelloRoute::kAfterHandshake;
+  if (hello.offers("http/1.1") || hello.offers("h2")) return HelloRoute::kWeb;
+  return HelloRoute::kAfterHandshake;  // no ALPN, or another one ("c-webrtc": Firefox's TURN)
 }
 
 FirstBytes classify_first_bytes(Bytes head) noexcept {

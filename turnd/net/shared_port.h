@@ -4,10 +4,11 @@
 // an address. So, from the ClientHello:
 //   - SNI equal to a configured web or TURN name      -> that one;
 //   - ALPN offering "stun.turn" (RFC 7443)             -> TURN;
-//   - any other ALPN                                   -> the web server;
-//   - no ALPN -> turnd completes the handshake and looks at the first bytes:
-//     a STUN message -> TURN, an HTTP request line -> the web (curl
-//     --no-alpn, monitoring checks), anything else -> closed.
+//   - ALPN offering http/1.1 or h2                     -> the web server;
+//   - no ALPN, or only others (Firefox's TURN through an HTTP proxy offers
+//     "c-webrtc", RFC 8833) -> turnd completes the handshake and looks at
+//     the first bytes: a STUN message -> TURN, an HTTP request line -> the
+//     web (curl --no-alpn, monitoring checks), anything else -> closed.
 // On a plain TCP port shared the same way the first bytes decide at once.
 // Pure functions; the sockets are StreamListener's.
 #pragma once

@@ -2,7 +2,10 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -90,8 +93,21 @@ void StreamConnection::on_read(bufferevent*, void* self) {
 }
 
 void StreamConnection::on_event(bufferevent* bev, short events, void* self) {
-  if ((events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) == 0) return;
   auto* c = static_cast<StreamConnection*>(self);
+  if ((events & BEV_EVENT_CONNECTED) != 0 && bev == c->bev_) {
+    SSL* ssl = bufferevent_openssl_get_ssl(bev);
+    LOG_DEBUG("net", "%s: TLS handshake done (%s, %s%s)", log::pseudonym(c->tuple_.client).c_str(),
+              ssl ? SSL_get_version(ssl) : "?", ssl ? SSL_get_cipher_name(ssl) : "?",
+              ssl && SSL_session_reused(ssl) ? ", resumed" : "");
+  }
+  if ((events & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) == 0) return;
+  if ((events & BEV_EVENT_ERROR) != 0 && c->tuple_.transport == turn::ClientTransport::kTls) {
+    unsigned long error = bufferevent_get_openssl_error(bev);
+    char reason[160] = "";
+    if (error != 0) ERR_error_string_n(error, reason, sizeof(reason));
+    LOG_DEBUG("net", "%s: TLS connection ended: %s", log::pseudonym(c->tuple_.client).c_str(),
+              error != 0 ? reason : "socket error or reset");
+  }
   // The web server has answered and closed: the client still gets the rest.
   if (bev == c->bridge_ && (events & BEV_EVENT_EOF) != 0 &&
       evbuffer_get_length(bufferevent_get_output(c->bev_)) > 0) {
@@ -123,6 +139,8 @@ void StreamConnection::sniff() noexcept {
     case FirstBytes::kNeedMore:
       return;
     case FirstBytes::kTurn:
+      LOG_DEBUG("net", "%s: STUN after the TLS handshake: TURN",
+                log::pseudonym(tuple_.client).c_str());
       state_ = State::kFramed;
       owner_.sniffed(false);
       return read_turn();
@@ -130,6 +148,8 @@ void StreamConnection::sniff() noexcept {
       owner_.sniffed(true);
       return start_bridge();
     case FirstBytes::kOther:
+      LOG_DEBUG("net", "%s: neither STUN nor HTTP after the TLS handshake (first byte 0x%02x)",
+                log::pseudonym(tuple_.client).c_str(), static_cast<unsigned>(head[0]));
       return closed();
   }
 }

@@ -280,7 +280,14 @@ void StreamListener::read_client_hello(PendingConnection* pending) noexcept {
     case HelloStatus::kComplete:
       break;
   }
-  switch (route_hello(hello, options_.shared->names)) {
+  HelloRoute route = route_hello(hello, options_.shared->names);
+  LOG_DEBUG("net", "%s: ClientHello for '%s', ALPN [%s] -> %s",
+            log::pseudonym(pending->client()).c_str(), log::printable(hello.server_name).c_str(),
+            log::printable(as_string(hello.alpn_list)).c_str(),
+            route == HelloRoute::kWeb    ? "web"
+            : route == HelloRoute::kTurn ? "TURN"
+                                         : "the first bytes after the handshake");
+  switch (route) {
     case HelloRoute::kWeb:
       return to_web(pending);
     case HelloRoute::kTurn:
@@ -304,6 +311,9 @@ void StreamListener::to_web(PendingConnection* pending) noexcept {
 }
 
 void StreamListener::give_up(PendingConnection* pending) noexcept {
+  LOG_DEBUG(
+      "net", "%s: closed before its %s was read whole", log::pseudonym(pending->client()).c_str(),
+      pending->phase() == PendingConnection::Phase::kProxyHeader ? "PROXY header" : "ClientHello");
   if (pending->phase() == PendingConnection::Phase::kProxyHeader) {
     count(&ListenerCounts::proxy_refused);
   } else {

@@ -10,7 +10,8 @@
 //             xvfb-run): headless Firefox cannot share a screen. FIREFOX_CA,
 //             when set, names a PEM CA certificate its profile trusts — Firefox
 //             checks the certificate of a turns: server even when the page's
-//             was accepted.
+//             was accepted. FIREFOX_PROXY=HOST:PORT sends its HTTP and
+//             HTTPS (and so its TURN over TCP/TLS) through that HTTP proxy.
 //
 // Both page kinds answer goto, evaluate(fn, arg), click, type and on(event)
 // the same way for what the tests use.
@@ -40,6 +41,21 @@ const firefoxPrefs = {
   'datareporting.policy.dataSubmissionEnabled': false,
   'toolkit.telemetry.reportingpolicy.firstRun': false,
 };
+
+// Firefox's manual proxy settings for an HTTP proxy at "HOST:PORT".
+function firefoxProxyPrefs(proxy) {
+  if (!proxy) return {};
+  const [host, port] = proxy.split(':');
+  return {
+    'network.proxy.type': 1,
+    'network.proxy.http': host,
+    'network.proxy.http_port': Number(port),
+    'network.proxy.ssl': host,
+    'network.proxy.ssl_port': Number(port),
+    'network.proxy.no_proxies_on': '',
+    'network.proxy.allow_hijacking_localhost': true,
+  };
+}
 
 // A Firefox profile that trusts `caFile` (NSS certutil, libnss3-tools).
 function firefoxProfile(caFile) {
@@ -80,7 +96,9 @@ export class Browsers {
     const profile = firefoxProfile(process.env.FIREFOX_CA);
     const browser = await puppeteer.launch({
       browser: 'firefox', executablePath: executable || '/usr/bin/firefox-esr', headless: false,
-      acceptInsecureCerts: true, userDataDir: profile, extraPrefsFirefox: firefoxPrefs,
+      acceptInsecureCerts: true, userDataDir: profile,
+      extraPrefsFirefox: { ...firefoxPrefs, ...firefoxProxyPrefs(process.env.FIREFOX_PROXY),
+        ...(process.env.FIREFOX_FORCE_RESOLVE ? { 'network.dns.forceResolve': process.env.FIREFOX_FORCE_RESOLVE } : {}) },
     });
     return { browser, profile };
   }

@@ -12,6 +12,7 @@ namespace {
 // ALPN lists as on the wire (each name behind its length).
 const std::string kBrowserAlpn = std::string("\x02h2\x08http/1.1", 12);
 const std::string kStunTurn = std::string("\x09stun.turn", 10);
+const std::string kWebRtc = std::string("\x08c-webrtc\x06webrtc", 16);
 
 ClientHello hello(std::string_view name, const std::string* alpn) {
   ClientHello h;
@@ -31,6 +32,11 @@ TEST(RouteHello, BrowsersHttpsGoesToTheWeb) {
 TEST(RouteHello, NoAlpnIsDecidedAfterTheHandshake) {
   EXPECT_EQ(route_hello(hello("", nullptr), {}), HelloRoute::kAfterHandshake);
   EXPECT_EQ(route_hello(hello("meet.example.org", nullptr), {}), HelloRoute::kAfterHandshake);
+}
+
+TEST(RouteHello, OtherAlpnIsDecidedAfterTheHandshake) {
+  // Firefox's TURN over TLS through an HTTP proxy (RFC 8833 names).
+  EXPECT_EQ(route_hello(hello("meet.example.org", &kWebRtc), {}), HelloRoute::kAfterHandshake);
 }
 
 TEST(RouteHello, StunTurnAlpnIsTurn) {
