@@ -18,6 +18,7 @@ namespace {
 constexpr const char* kNotFound = "Not found.\n";
 constexpr const char* kGetOnly = "Only GET is supported here.\n";
 constexpr const char* kNoImprint = "No imprint has been configured on this server.\n";
+constexpr const char* kNoHost = "Say which host you want (a Host header with its name).\n";
 constexpr const char* kNoPrivacy = "No privacy notice has been configured on this server.\n";
 
 bool within(const std::filesystem::path& file, const std::filesystem::path& root) {
@@ -27,6 +28,7 @@ bool within(const std::filesystem::path& file, const std::filesystem::path& root
 }  // namespace
 
 int SignalServer::Impl::on_http(lws* wsi, std::string_view path) {
+  if (redirect_only(wsi)) return redirect_to_https(wsi, path);
   if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
     return reply_text(wsi, HTTP_STATUS_METHOD_NOT_ALLOWED, kGetOnly, true);
   }
@@ -94,6 +96,25 @@ int SignalServer::Impl::serve_file(lws* wsi, const std::filesystem::path& file,
 // A short plain-text reply, written at once (headers and body in the same
 // callback). `close`: then close the connection, e.g. because an unread
 // request body follows.
+// Plain HTTP on the redirect port: 308 to the same path over https, on the
+// host the client named (web-redirect-port, docs/ADMIN.md).
+int SignalServer::Impl::redirect_to_https(lws* wsi, std::string_view path) {
+  char host[256] = "";
+  if (lws_hdr_copy(wsi, host, sizeof(host), WSI_TOKEN_HOST) < 0) host[0] = '\0';
+  std::string location = https_location(host, path, local_.port());
+  if (location.empty()) return reply_text(wsi, HTTP_STATUS_BAD_REQUEST, kNoHost, true);
+  unsigned char buf[LWS_PRE + 3072];
+  unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+  if (lws_add_http_common_headers(wsi, 308, "text/plain; charset=utf-8", 0, &p, end) ||
+      lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION,
+                                   reinterpret_cast<const unsigned char*>(location.data()),
+                                   static_cast<int>(location.size()), &p, end) ||
+      lws_finalize_write_http_header(wsi, start, &p, end)) {
+    return -1;
+  }
+  return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 int SignalServer::Impl::reply_text(lws* wsi, unsigned status, const char* body, bool close) {
   unsigned char buf[LWS_PRE + 2048];
   unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;

@@ -1,8 +1,11 @@
 #include "sfu/signal/http_routes.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
+
+#include "turnd/common/address.h"
 
 namespace turnd::sfu::signal {
 namespace {
@@ -164,6 +167,30 @@ std::string page_host(std::string_view header) {
   // All digits and dots is an IPv4 literal; labels may not be empty.
   if (!letter || out.front() == '.' || out.find("..") != std::string::npos) return {};
   return out;
+}
+
+std::string https_location(std::string_view header, std::string_view path, uint16_t port) {
+  std::string host;
+  if (header.starts_with('[')) {
+    size_t close = header.find(']');
+    if (close == std::string_view::npos) return {};
+    auto v6 = SocketAddress::parse(header.substr(1, close - 1));
+    if (!v6 || !v6->is_v6()) return {};
+    host = std::string(header.substr(0, close + 1));
+  } else {
+    std::string_view name = header.substr(0, header.find(':'));
+    host = page_host(name);
+    if (host.empty()) {
+      auto v4 = SocketAddress::parse(name);
+      if (!v4 || !v4->is_v4()) return {};
+      host = std::string(name);
+    }
+  }
+  bool plain = path.starts_with('/') && path.size() <= 2048 &&
+               std::all_of(path.begin(), path.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+  std::string out = "https://" + host;
+  if (port != 443) out += ":" + std::to_string(port);
+  return out + (plain ? std::string(path) : std::string("/"));
 }
 
 std::span<const HttpHeader> security_headers() {

@@ -57,6 +57,13 @@ bool origin_allowed(std::string_view origin, std::string_view host);
 // can match, and the page came over the same name.
 std::string page_host(std::string_view host_header);
 
+// Where a plain-HTTP request (web-redirect-port) is sent: https:// plus the
+// Host header's name, IPv4 address or [IPv6] address, `port` unless it is
+// 443, and `path` when it is all visible ASCII starting with '/' (else "/").
+// "" when the Host header holds none of those: no redirect to a place the
+// client did not name.
+std::string https_location(std::string_view host_header, std::string_view path, uint16_t port);
+
 // Headers sent with every HTTP response (names in lower case, with the colon
 // libwebsockets expects).
 struct HttpHeader {

@@ -76,7 +76,9 @@ class SignalServer::Impl {
   void run();
   void drain();
   void accept_pending(lws* listener);
-  void take(int fd, const SocketAddress& peer, bool tls);
+  void take(int fd, const SocketAddress& peer, net::WebHandoff kind);
+  bool redirect_only(lws* wsi) const;
+  int redirect_to_https(lws* wsi, std::string_view path);
   SocketAddress peer_of(lws* wsi) const;
   void forget_connection(lws* wsi);
   void configure_tls(SSL_CTX* ctx);
@@ -119,8 +121,12 @@ class SignalServer::Impl {
   SignalCounters counters_;
 
   // Signal thread only.
-  ConnectionCounter open_;                           // every adopted connection
-  std::unordered_map<lws*, SocketAddress> adopted_;  // ... by its wsi, until WSI_DESTROY
+  ConnectionCounter open_;  // every adopted connection
+  struct Adopted {
+    SocketAddress peer;
+    bool redirect_only = false;  // plain HTTP: every request is sent to https
+  };
+  std::unordered_map<lws*, Adopted> adopted_;  // ... by its wsi, until WSI_DESTROY
   std::unordered_map<ConnectionId, Connection> connections_;
   ConnectionId next_id_ = 1;
 };

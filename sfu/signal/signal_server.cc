@@ -247,7 +247,7 @@ void SignalServer::Impl::drain() {
     batch.swap(pending_);
     handoffs.swap(handoffs_);
   }
-  for (const Handoff& h : handoffs) take(h.fd, h.client, h.kind == net::WebHandoff::kTls);
+  for (const Handoff& h : handoffs) take(h.fd, h.client, h.kind);
   for (const Outgoing& o : batch) deliver(o);
 }
 
@@ -267,14 +267,15 @@ void SignalServer::Impl::accept_pending(lws* listener) {
       lws_set_timer_usecs(listener, LWS_US_PER_SEC);
       return;
     }
-    take(accepted->fd, accepted->peer, true);
+    take(accepted->fd, accepted->peer, net::WebHandoff::kTls);
   }
 }
 
 // A new connection, from our own listener or a shared port: counted against
 // the limits, then libwebsockets serves it (TLS unless turnd has decrypted
-// it already).
-void SignalServer::Impl::take(int fd, const SocketAddress& peer, bool tls) {
+// it already, or it is plain HTTP to be redirected).
+void SignalServer::Impl::take(int fd, const SocketAddress& peer, net::WebHandoff kind) {
+  bool tls = kind == net::WebHandoff::kTls;
   ConnectionCounter::Verdict verdict = open_.admit(peer);
   if (verdict != ConnectionCounter::Verdict::kAdmitted) {
     ::close(fd);
@@ -295,19 +296,24 @@ void SignalServer::Impl::take(int fd, const SocketAddress& peer, bool tls) {
               log::pseudonym(peer).c_str());
     return;
   }
-  adopted_[wsi] = peer;
+  adopted_[wsi] = Adopted{peer, kind == net::WebHandoff::kPlainHttp};
+}
+
+bool SignalServer::Impl::redirect_only(lws* wsi) const {
+  auto it = adopted_.find(wsi);
+  return it != adopted_.end() && it->second.redirect_only;
 }
 
 SocketAddress SignalServer::Impl::peer_of(lws* wsi) const {
   auto it = adopted_.find(wsi);
-  return it == adopted_.end() ? SocketAddress{} : it->second;
+  return it == adopted_.end() ? SocketAddress{} : it->second.peer;
 }
 
 // Every adopted connection, HTTP or WebSocket, ends here once.
 void SignalServer::Impl::forget_connection(lws* wsi) {
   auto it = adopted_.find(wsi);
   if (it == adopted_.end()) return;  // the listener, or never counted
-  open_.release(it->second);
+  open_.release(it->second.peer);
   adopted_.erase(it);
 }
 

@@ -31,6 +31,7 @@ void close_with(lws* wsi, lws_close_status status, std::string_view reason) {
 
 // Only /ws upgrades, and from a browser only when its page came from here.
 bool SignalServer::Impl::upgrade_allowed(lws* wsi) {
+  if (redirect_only(wsi)) return false;  // plain HTTP: no signalling in clear
   std::string path = header(wsi, WSI_TOKEN_GET_URI);
   if (path != kWebSocketPath) {
     LOG_DEBUG("signal", "WebSocket upgrade refused for path %s", log::printable(path).c_str());

@@ -6,6 +6,9 @@
 #   - curl with ALPN and with --no-alpn gets the page;
 #   - coturn's turnutils_uclient -S relays through the same port, and a STUN
 #     Binding over TLS is answered there; plain TURN over TCP works there too;
+#   - TURN over TCP and plain HTTP share listening-port (web-redirect-port):
+#     uclient relays over TCP there, an HTTP request gets a 308 to the same
+#     path on the https port (curl -L ends on the page), no WebSocket there;
 #   - /metrics counts where the connections went.
 # A real PostgreSQL (run_with_cluster.sh) holds the room.
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
@@ -19,7 +22,7 @@ room_with_code shared "Shared" "$CODE"
 make_cert
 pick_port SFU_PORT
 pick_port METRICS_PORT
-WEB_ON_TLS_PORT=1 start_server prometheus "prometheus-port=$METRICS_PORT" realm=example.org \
+WEB_ON_TLS_PORT=1 WEB_REDIRECT_ON_PORT=1 start_server prometheus "prometheus-port=$METRICS_PORT" realm=example.org \
   lt-cred-mech user=alice:alicepw "database=$URL" "state-dir=$E2E_TMP/state" "cert=$CERT" \
   "pkey=$PKEY" "sfu-port=$SFU_PORT" sfu-tcp-port=0 "web-root=$TURND_SRC/sfu/web" \
   allow-loopback-peers
@@ -49,9 +52,22 @@ expect_relay uclient-shared-plain-tcp 300 -t -u alice -w alicepw -p "$TLS_PORT" 
 raw_args
 stun binding-shared-tls binding "${RAW[@]}" --transport tls --port "$TLS_PORT"
 
+expect_relay uclient-tcp-beside-redirect 300 -t -u alice -w alicepw -p "$PORT" -e "$HOST" \
+  -r "$PEER_PORT" -X -c -m 3 -n 100 -z 10
+got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT/r/shared")
+[ "$got" = "308 https://127.0.0.1:$TLS_PORT/r/shared" ] || fail "plain HTTP on $PORT got: $got"
+status=$(curl -skL -o "$E2E_TMP/page" -w '%{http_code}' "http://127.0.0.1:$PORT/")
+[ "$status" = 200 ] && cmp -s "$E2E_TMP/page" "$TURND_SRC/sfu/web/index.html" ||
+  fail "curl -L from http://127.0.0.1:$PORT/ ended with $status, not the page"
+upgrade=$(curl -s -o /dev/null -w '%{http_code}' -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+  -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
+  "http://127.0.0.1:$PORT/ws" || true)  # 000: closed without an answer
+[ "$upgrade" != 101 ] || fail "a WebSocket was opened over plain HTTP"
+pass "TURN over TCP and plain HTTP share port $PORT: relayed, 308 to https, no WebSocket ($upgrade)"
+
 metrics=$(curl -s "http://127.0.0.1:$METRICS_PORT/metrics")
 route() { sed -nE "s/^turnd_shared_port_connections_total\\{route=\"$1\"\\} ([0-9]+)$/\\1/p" <<<"$metrics"; }
-[ "$(route web)" -ge 6 ] || fail "route web counted $(route web), want >= 6"
+[ "$(route web)" -ge 9 ] || fail "route web counted $(route web), want >= 9"
 [ "$(route web_no_alpn)" -ge 4 ] || fail "route web_no_alpn counted $(route web_no_alpn), want >= 4"
 [ "$(route turn)" -ge 7 ] || fail "route turn counted $(route turn), want >= 7"
 [ "$(route unrecognised)" -ge 3 ] || fail "route unrecognised counted $(route unrecognised), want >= 3"

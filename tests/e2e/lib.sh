@@ -194,7 +194,8 @@ tcp_listens() {  # tcp_listens PORT
 # a free window of 200 ports, plus the given lines; starts the server and waits up to
 # 10 s for its listeners. Sets PORT, TLS_PORT, MIN_PORT, MAX_PORT, CONF, SERVER_LOG,
 # SERVER_PID. A second call stops the previous server first. WEB_ON_TLS_PORT=1: the
-# web server shares TLS_PORT (web-port=$TLS_PORT).
+# web server shares TLS_PORT (web-port=$TLS_PORT); WEB_REDIRECT_ON_PORT=1: plain HTTP
+# on PORT is redirected to it (web-redirect-port=$PORT).
 SERVER_COUNT=0
 start_server() {
   stop_server
@@ -216,6 +217,7 @@ start_server() {
     echo "no-cli"   # coturn-only keys turnd accepts silently
     echo "no-dtls"
     [ "${WEB_ON_TLS_PORT:-0}" = 1 ] && echo "web-port=$TLS_PORT"
+    [ "${WEB_REDIRECT_ON_PORT:-0}" = 1 ] && echo "web-redirect-port=$PORT"
     printf '%s\n' "$@"
   } >"$CONF"
 

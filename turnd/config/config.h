@@ -122,6 +122,8 @@ struct Config {
   // The SFU (docs/SFU.md): on with a database and a certificate, unless no-sfu.
   bool no_sfu = false;
   uint16_t web_port = 8443;         // HTTPS + WSS: the browser client and signalling
+  uint16_t web_redirect_port = 0;   // plain HTTP redirected to the https page; 0: off. Equal
+                                    // to listening-port: shared with TURN over TCP
   SocketAddress web_address;        // empty: the first listening-ip, else all IPv4
   uint16_t sfu_port = 7882;         // UDP media, shared by every participant
   uint16_t sfu_tcp_port = 7881;     // passive ICE-TCP (RFC 4571 framing); 0: off

@@ -52,6 +52,10 @@ void add_ip_range(Config& config, const Field& field) {
   (config.*kMember).push_back(parse_ip_range(field));
 }
 
+void set_redirect_port(Config& config, const Field& field) {
+  config.web_redirect_port = require_value(field) == "0" ? 0 : parse_port(field);
+}
+
 void set_tcp_port(Config& config, const Field& field) {
   config.sfu_tcp_port = require_value(field) == "0" ? 0 : parse_port(field);
 }
@@ -210,6 +214,7 @@ constexpr KeySpec kKeys[] = {
     {"no-sfu", kFlag, set_flag<&Config::no_sfu>},
     {"web-port", kValue, set_port<&Config::web_port>},
     {"web-address", kValue, set_ip<&Config::web_address>},
+    {"web-redirect-port", kValue, set_redirect_port},
     {"sfu-port", kValue, set_port<&Config::sfu_port>},
     {"sfu-ip", kValue, set_ip<&Config::sfu_ip>},
     {"sfu-tcp-port", kValue, set_tcp_port},

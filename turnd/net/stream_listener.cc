@@ -29,7 +29,7 @@ class PendingConnection {
  public:
   enum class Phase : uint8_t {
     kProxyHeader,  // from a trusted proxy: its header comes first
-    kClientHello,  // a shared port: the whole ClientHello decides
+    kFirstBytes,   // a shared port: the whole ClientHello (TLS) or the first bytes decide
   };
 
   PendingConnection(StreamListener& owner, EventBase& base, int fd, SocketAddress client,
@@ -96,7 +96,6 @@ StreamListener::StreamListener(EventBase& base, const SocketAddress& address,
       options_(std::move(options)),
       open_(options_.limits) {
   if (options_.shared && options_.shared->web == nullptr) options_.shared.reset();
-  if (options_.shared && !options_.shared->web_only && tls_ == nullptr) options_.shared.reset();
   unsigned flags =
       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT | LEV_OPT_CLOSE_ON_EXEC;
   if (address.is_v6()) flags |= LEV_OPT_BIND_IPV6ONLY;
@@ -168,7 +167,7 @@ bool StreamListener::trusted_proxy(const SocketAddress& source) const noexcept {
 
 void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   using Phase = PendingConnection::Phase;
-  Phase phase = Phase::kClientHello;
+  Phase phase = Phase::kFirstBytes;
   if (!options_.proxy_from.empty()) {
     if (!trusted_proxy(client)) {
       ::close(fd);
@@ -188,17 +187,17 @@ void StreamListener::accept(int fd, const SocketAddress& client) noexcept {
   }
   int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  if (phase == Phase::kClientHello && !options_.shared) {
+  if (phase == Phase::kFirstBytes && !options_.shared) {
     return keep(fd, client, tls_ != nullptr, nullptr);
   }
-  if (phase == Phase::kClientHello && options_.shared->web_only) {
+  if (phase == Phase::kFirstBytes && options_.shared->web_only) {
     open_.release(client);
     count(&ListenerCounts::web);
-    options_.shared->web->adopt(fd, client, WebHandoff::kTls);
+    options_.shared->web->adopt(fd, client, options_.shared->handoff);
     return;
   }
   auto pending = std::make_unique<PendingConnection>(*this, base_, fd, client, phase);
-  if (phase == Phase::kClientHello) pending->set_admitted();
+  if (phase == Phase::kFirstBytes) pending->set_admitted();
   if (!pending->watching()) {
     if (pending->admitted()) open_.release(client);
     return;  // `pending` closes the socket
@@ -239,7 +238,7 @@ void StreamListener::read_proxy_header(PendingConnection* pending) noexcept {
   SocketAddress client = header.source.empty() ? pending->client() : header.source;
   if (!admit(client)) return give_up(pending);
   pending->set_admitted();
-  pending->proxied(client, PendingConnection::Phase::kClientHello);
+  pending->proxied(client, PendingConnection::Phase::kFirstBytes);
   if (!options_.shared) {
     keep(pending->release(), client, tls_ != nullptr, nullptr);
     return forget(pending);
@@ -257,6 +256,7 @@ void StreamListener::read_client_hello(PendingConnection* pending) noexcept {
   }
   if (n < 0) return;
   Bytes head(peeked_.data(), static_cast<size_t>(n));
+  if (tls_ == nullptr) return read_first_bytes(pending, head);
   ClientHello hello;
   switch (parse_client_hello(head, hello_, hello)) {
     case HelloStatus::kNeedMore:
@@ -300,6 +300,24 @@ void StreamListener::read_client_hello(PendingConnection* pending) noexcept {
   }
 }
 
+// A plain TCP port shared with the web: STUN is TURN over TCP, an HTTP
+// request is redirected to https by the web server.
+void StreamListener::read_first_bytes(PendingConnection* pending, Bytes head) noexcept {
+  switch (classify_first_bytes(head)) {
+    case FirstBytes::kNeedMore:
+      if (head.size() == peeked_.size()) give_up(pending);
+      return;
+    case FirstBytes::kTurn:
+      count(&ListenerCounts::turn);
+      keep(pending->release(), pending->client(), false, nullptr);
+      return forget(pending);
+    case FirstBytes::kHttp:
+      return to_web(pending);
+    case FirstBytes::kOther:
+      return give_up(pending);
+  }
+}
+
 // Untouched (only peeked) to the web server, which counts it from now on.
 void StreamListener::to_web(PendingConnection* pending) noexcept {
   count(&ListenerCounts::web);
@@ -307,7 +325,7 @@ void StreamListener::to_web(PendingConnection* pending) noexcept {
   int fd = pending->release();
   forget(pending);
   open_.release(client);
-  options_.shared->web->adopt(fd, client, WebHandoff::kTls);
+  options_.shared->web->adopt(fd, client, options_.shared->handoff);
 }
 
 void StreamListener::give_up(PendingConnection* pending) noexcept {

@@ -9,8 +9,9 @@
 //     the limits, TURN and the logs see from then on;
 //   - a port shared with the web server (options.shared): the whole
 //     ClientHello decides, by shared_port.h's rules, whether the connection
-//     goes to the web server untouched or stays here (a web-only listener
-//     passes every connection on).
+//     goes to the web server untouched or stays here; on a plain TCP port
+//     the first bytes decide (STUN stays, HTTP goes to be redirected to
+//     https); a web-only listener passes every connection on.
 #pragma once
 
 #include <array>
@@ -26,6 +27,7 @@
 #include "turnd/net/event_loop.h"
 #include "turnd/net/shared_port.h"
 #include "turnd/net/stream_connection.h"
+#include "turnd/net/web_door.h"
 #include "turnd/turn/io.h"
 
 struct evconnlistener;
@@ -46,11 +48,15 @@ struct ListenerCounts {
   Counter proxy_refused;  // PROXY protocol: an untrusted source, or no valid header in time
 };
 
-// A TLS port shared with the web server.
+// A port shared with the web server: TLS (the page and TURN over TLS), or
+// plain TCP (TURN over TCP and a redirect to https), or the web's alone.
 struct SharedPort {
   WebDoor* web = nullptr;
   SharedPortNames names;
   bool web_only = false;  // every connection goes to the web (its own port, behind a proxy)
+  // How a whole connection is handed over: kTls on a TLS or web-only TLS
+  // port, kPlainHttp on a plain one.
+  WebHandoff handoff = WebHandoff::kTls;
 };
 
 struct StreamOptions {
@@ -97,6 +103,7 @@ class StreamListener {
   bool trusted_proxy(const SocketAddress& source) const noexcept;
   void read_proxy_header(PendingConnection* pending) noexcept;
   void read_client_hello(PendingConnection* pending) noexcept;
+  void read_first_bytes(PendingConnection* pending, Bytes head) noexcept;
   void to_web(PendingConnection* pending) noexcept;
   void keep(int fd, const SocketAddress& client, bool tls, WebDoor* sniff_for) noexcept;
   void forget(PendingConnection* pending) noexcept;

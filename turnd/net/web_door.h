@@ -11,6 +11,7 @@ namespace turnd::net {
 enum class WebHandoff : unsigned char {
   kTls,        // the client's own TLS stream: its ClientHello was only peeked
   kDecrypted,  // plaintext HTTP from a connection turnd terminated (one end of a socketpair)
+  kPlainHttp,  // plain HTTP on a port shared with TURN over TCP: answered with a redirect to https
 };
 
 class WebDoor {

@@ -329,7 +329,7 @@ int run_daemon(config::Config config, ConfigLoader reload) {
   for (size_t i = 0; i < count; ++i) {
     workers.push_back(std::make_unique<Worker>(
         *shared, i, queues.empty() ? nullptr : queues[i].get(), bridge ? &bridge->port(i) : nullptr,
-        sfu && config::web_accepted_by_workers(shared->config) ? &sfu->web_door() : nullptr));
+        sfu ? &sfu->web_door() : nullptr));
   }
 
   PidFile pid(shared->config.pidfile);

@@ -48,6 +48,7 @@ std::vector<std::string> keys_needing_restart(const config::Config& a, const con
   check(a.web_port == b.web_port, "web-port");
   check(a.web_address == b.web_address, "web-address");
   check(a.web_host == b.web_host, "web-host");
+  check(a.web_redirect_port == b.web_redirect_port, "web-redirect-port");
   check(a.sfu_port == b.sfu_port, "sfu-port");
   check(a.sfu_ip == b.sfu_ip, "sfu-ip");
   check(a.sfu_tcp_port == b.sfu_tcp_port, "sfu-tcp-port");

@@ -31,13 +31,17 @@ Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, Wor
       }
       if (!c.no_tcp) {
         net::StreamOptions options = stream_options(c, c.proxy_protocol_tcp);
+        if (web != nullptr && c.web_redirect_port == c.listening_port) {
+          options.shared = net::SharedPort{web, {}, false, net::WebHandoff::kPlainHttp};
+        }
         streams_.push_back(std::make_unique<net::StreamListener>(
             base_, ip.with_port(c.listening_port), nullptr, turn_, std::move(options)));
       }
       if (shared.tls) {
         net::StreamOptions options = stream_options(c, c.proxy_protocol_tls);
         if (web != nullptr && config::web_shares_tls_port(c)) {
-          options.shared = net::SharedPort{web, {c.web_host, c.sfu_turns_host}, false};
+          options.shared =
+              net::SharedPort{web, {c.web_host, c.sfu_turns_host}, false, net::WebHandoff::kTls};
         }
         streams_.push_back(std::make_unique<net::StreamListener>(
             base_, ip.with_port(c.tls_listening_port), shared.tls, turn_, std::move(options)));

@@ -25,8 +25,9 @@ class Worker {
   // Binds every listener now, so start-up fails before any thread runs.
   // `sessions` (may be null) receives the worker's allocation events;
   // `sfu` (may be null) is its side of the in-process relay into the SFU;
-  // `web` (may be null) takes the web's connections when the workers accept
-  // them (config::web_accepted_by_workers).
+  // `web` (may be null: no SFU) takes the web's connections from listeners
+  // that share a port with it or accept for it (a shared 443, the PROXY
+  // protocol, web-redirect-port).
   Worker(SharedState& shared, size_t index, SessionLogQueue* sessions = nullptr,
          WorkerPort* sfu = nullptr, net::WebDoor* web = nullptr);
   ~Worker();

@@ -173,3 +173,28 @@ TEST(HttpRoutes, SecurityHeaders) {
 
 }  // namespace
 }  // namespace turnd::sfu::signal
+
+namespace turnd::sfu::signal {
+namespace {
+
+TEST(HttpsLocation, TheHostTheClientNamedOnTheWebPort) {
+  EXPECT_EQ(https_location("meet.example.org", "/r/team", 443), "https://meet.example.org/r/team");
+  EXPECT_EQ(https_location("Meet.Example.org:80", "/", 8443), "https://meet.example.org:8443/");
+  EXPECT_EQ(https_location("192.0.2.7:80", "/r/a", 443), "https://192.0.2.7/r/a");
+  EXPECT_EQ(https_location("[2001:db8::1]:80", "/x", 443), "https://[2001:db8::1]/x");
+}
+
+TEST(HttpsLocation, NothingElseIsRedirected) {
+  EXPECT_EQ(https_location("", "/", 443), "");
+  EXPECT_EQ(https_location("evil\r\nSet-Cookie: a=b", "/", 443), "");
+  EXPECT_EQ(https_location("[2001:db8::1", "/", 443), "");
+  EXPECT_EQ(https_location("[192.0.2.1]", "/", 443), "");
+  EXPECT_EQ(https_location("999.0.0.1", "/", 443), "");
+  // A path that is not plain visible ASCII becomes "/".
+  EXPECT_EQ(https_location("meet.example.org", "/a b", 443), "https://meet.example.org/");
+  EXPECT_EQ(https_location("meet.example.org", "/a\r\nX: y", 443), "https://meet.example.org/");
+  EXPECT_EQ(https_location("meet.example.org", "r/team", 443), "https://meet.example.org/");
+}
+
+}  // namespace
+}  // namespace turnd::sfu::signal
