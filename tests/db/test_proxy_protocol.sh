@@ -11,7 +11,9 @@
 #   - the page (with and without ALPN) and a guest's join over WSS go
 #     through haproxy too, and participation_log holds the IPv6 network;
 #   - a connection straight from 127.0.0.1 (not a trusted source) and one
-#     from 127.0.0.2 without a header are closed; /metrics counts both.
+#     from 127.0.0.2 without a header are closed; /metrics counts both;
+#   - the web on a port of its own behind haproxy, and a web-redirect-port
+#     of its own answering 308 after a PROXY header.
 # A real PostgreSQL (run_with_cluster.sh) holds the room and the logs.
 : "${TURND_TEST_DATABASE_URL:?run through tests/db/run_with_cluster.sh}"
 : "${TURNCTL_BIN:?TURNCTL_BIN must name build/bin/turnctl}"
@@ -100,10 +102,11 @@ pass "the session logs hold the client's network (::/48: $v6 allocations, $visit
 # workers read the header and hand the untouched TLS connection to the web.
 pick_port WEB_PORT
 pick_port HA_WEB
+pick_port REDIRECT_PORT
 start_server realm=example.org lt-cred-mech user=alice:alicepw "database=$URL" \
   "state-dir=$E2E_TMP/state" "cert=$CERT" "pkey=$PKEY" "sfu-port=$SFU_PORT" sfu-tcp-port=0 \
   "web-root=$TURND_SRC/sfu/web" "web-port=$WEB_PORT" server-name=proxied-web \
-  proxy-protocol=web proxy-protocol-from=127.0.0.2
+  proxy-protocol=web proxy-protocol-from=127.0.0.2 "web-redirect-port=$REDIRECT_PORT"
 printf '%s\n' "global" "  maxconn 256" "defaults" "  mode tcp" "  timeout connect 5s" \
   "  timeout client 120s" "  timeout server 120s" \
   "frontend web_in" "  bind [::1]:$HA_WEB v6only" "  default_backend turnd_web" \
@@ -116,6 +119,17 @@ status=$(curl -sk -g -o "$E2E_TMP/page" -w '%{http_code}' "https://[::1]:$HA_WEB
 [ "$status" = 200 ] || fail "the web port behind haproxy answered $status"
 curl -sk --max-time 5 -o /dev/null "https://127.0.0.1:$WEB_PORT/" &&
   fail "the web port served a connection straight from 127.0.0.1"
+# A redirect port of its own (not behind haproxy here: proxy-protocol=web
+# covers it too, so a direct request is closed, one with a header answered).
+got=$(printf 'PROXY TCP4 192.0.2.9 127.0.0.1 5000 80\r\nGET /r/behind HTTP/1.1\r\nHost: meet.example.org\r\nConnection: close\r\n\r\n' |
+  timeout 5 /usr/bin/python3 -c "
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), source_address=('127.0.0.2', 0))
+s.sendall(sys.stdin.buffer.read())
+print(s.recv(4096).decode(errors='replace').split((chr(13) + chr(10)) * 2)[0])
+" "$REDIRECT_PORT")
+grep -q "^HTTP/1.1 308" <<<"$got" && grep -qi "^location: https://meet.example.org:$WEB_PORT/r/behind" <<<"$got" ||
+  fail "the redirect port answered: $got"
 before=$(psql_value "SELECT count(*) FROM participation_log WHERE client_prefix = '::/48'")
 joined=$(cd "$TURND_SRC/tests/e2e/sfu_signal" && timeout 60 /usr/bin/python3 -c "
 import asyncio, sys, shared_port_checks as s

@@ -54,11 +54,20 @@ Worker::Worker(SharedState& shared, size_t index, SessionLogQueue* sessions, Wor
   }
   // The web on a port of its own, behind a load balancer speaking the PROXY
   // protocol: read the header here, then hand the connection over.
-  if (web != nullptr && !config::web_shares_tls_port(c)) {
+  if (web != nullptr && c.proxy_protocol_web && !config::web_shares_tls_port(c)) {
     net::StreamOptions options = stream_options(c, true);
-    options.shared = net::SharedPort{web, {}, true};
+    options.shared = net::SharedPort{web, {}, true, net::WebHandoff::kTls};
     streams_.push_back(std::make_unique<net::StreamListener>(base_, config::web_listen_address(c),
                                                              nullptr, turn_, std::move(options)));
+  }
+  // Plain HTTP on a port of its own, redirected to the https page.
+  if (web != nullptr && c.web_redirect_port != 0 &&
+      (c.web_redirect_port != c.listening_port || c.no_tcp)) {
+    net::StreamOptions options = stream_options(c, c.proxy_protocol_web);
+    options.shared = net::SharedPort{web, {}, true, net::WebHandoff::kPlainHttp};
+    streams_.push_back(std::make_unique<net::StreamListener>(
+        base_, config::web_listen_address(c).with_port(c.web_redirect_port), nullptr, turn_,
+        std::move(options)));
   }
   heartbeat_.store(shared.clock.now().time_since_epoch().count());
   expiry_timer_ = net::Event::periodic(base_, std::chrono::seconds(1), [this, &shared, sessions] {
