@@ -88,6 +88,7 @@ void Conference::handle(Connection& c, const ClientMessage& m) {
   if (p == nullptr) return refuse(c, error::kNotJoined, "join a room first");
   if (const auto* r = std::get_if<PublishRequest>(&m)) return publish(*p, *r);
   if (const auto* a = std::get_if<SubscriberAnswer>(&m)) return subscriber_answer(*p, *a);
+  if (std::holds_alternative<RestartIceRequest>(m)) return restart_subscriber_ice(*p);
   if (const auto* mute = std::get_if<MuteRequest>(&m)) {
     (mute->kind == MediaKind::kAudio ? p->audio_muted : p->video_muted) = mute->muted;
     return broadcast(*p->room, muted_message(p->id, mute->kind, mute->muted), p);

@@ -155,6 +155,7 @@ class Conference final : public transport::TransportListener {
   transport::WebRtcTransport& transport_for(Participant& p, bool publisher);
   LocalTransport local_transport(const transport::WebRtcTransport& t, uint64_t version) const;
   bool publish_allowed(Participant& p, SteadyTime now);
+  void restart_subscriber_ice(Participant& p);
   uint32_t ssrc_taken(const Participant& p, const PublishPlan& plan) const;
   void publish(Participant& p, const PublishRequest& r);
   void subscriber_answer(Participant& p, const SubscriberAnswer& a);

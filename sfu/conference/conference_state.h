@@ -67,6 +67,10 @@ struct Conference::Participant {
   bool awaiting_answer = false;            // an offer is out; a change waits for its answer
   bool offer_again = false;                // something changed while waiting
   std::optional<SteadyTime> broken_since;  // a transport failed
+  // After the publisher restarted ICE: its producers are asked for keyframes
+  // (once a second) until then, so the others' video resumes on the new path
+  // without waiting for their own requests.
+  std::optional<SteadyTime> keyframes_until;
   SteadyTime last_remb{};
   SteadyTime last_report{};
   // Transport-wide feedback on the publisher's transport (feedback.cc).

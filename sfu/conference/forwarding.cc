@@ -229,6 +229,13 @@ void Conference::on_state(transport::WebRtcTransport& t, transport::TransportSta
              &t == p->publisher.get() ? "publisher" : "subscriber");
     return;
   }
+  // An ICE restart brought it back: the participant stays.
+  auto failed = [](const std::unique_ptr<transport::WebRtcTransport>& x) {
+    return x && x->state() == TransportState::kFailed;
+  };
+  if (p->broken_since && !failed(p->publisher) && !failed(p->subscriber)) {
+    p->broken_since.reset();
+  }
   if (state == TransportState::kConnected && &t == p->subscriber.get()) {
     for (const Consumer& c : p->consumers) {
       if (c.producer != nullptr) request_keyframe(*c.producer, true);
@@ -248,8 +255,16 @@ void Conference::on_timer() {
       }
       if (p->broken_since && now - *p->broken_since >= options_.broken_transport_timeout) {
         broken.push_back(p.get());
+        continue;
+      }
+      send_feedback(*p, now);
+      if (p->keyframes_until && now < *p->keyframes_until) {
+        for (auto& producer : p->producers) {
+          if (producer && producer->media.kind == MediaKind::kVideo)
+            request_keyframe(*producer, false);
+        }
       } else {
-        send_feedback(*p, now);
+        p->keyframes_until.reset();
       }
     }
   }

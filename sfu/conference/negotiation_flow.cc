@@ -73,6 +73,16 @@ void Conference::publish(Participant& p, const PublishRequest& r) {
   PublishPlan plan;
   try {
     plan = plan_publish(r.sdp, local_transport(t, 1));
+    // A new ice-ufrag from the browser is an ICE restart (RFC 8839 §4.4.1.1.1,
+    // pc.restartIce() after a lost path): answered with new credentials of
+    // ours, over the same DTLS association.
+    const std::string& known = t.ice().remote_ufrag();
+    if (!known.empty() && plan.remote.ice_ufrag != known) {
+      LOG_INFO("sfu", "%s: the publisher restarts ICE", p.id.c_str());
+      deps_.endpoint.restart_ice(t, ice::IceCredentials::generate(), plan.remote.ice_ufrag);
+      plan = plan_publish(r.sdp, local_transport(t, 1));
+      p.keyframes_until = deps_.clock.now() + std::chrono::seconds(5);
+    }
   } catch (const std::invalid_argument& e) {
     return deps_.signal.send(p.connection, error_message(error::kBadMessage, e.what()));
   }
@@ -212,6 +222,27 @@ void Conference::renegotiate(Participant& p) {
   }
   p.awaiting_answer = true;
   deps_.signal.send(p.connection, offer_message(p.last_offer->to_string(), tracks));
+}
+
+// The client's subscriber PeerConnection lost its path: new ICE credentials
+// on the server's side and a new offer carrying them (the browser's answer
+// brings its new ufrag). Limited like publishing: each costs an offer.
+void Conference::restart_subscriber_ice(Participant& p) {
+  if (!publish_allowed(p, deps_.clock.now())) {
+    return deps_.signal.send(
+        p.connection, error_message(error::kTooFast, "too many changes at once; wait a moment"));
+  }
+  if (!p.subscriber ||
+      !deps_.endpoint.restart_ice(*p.subscriber, ice::IceCredentials::generate(), std::string())) {
+    return deps_.signal.send(p.connection,
+                             error_message(error::kBadMessage, "no connection to restart"));
+  }
+  LOG_INFO("sfu", "%s: the subscriber restarts ICE", p.id.c_str());
+  if (p.awaiting_answer) {
+    p.offer_again = true;  // the next offer carries the new credentials
+  } else {
+    renegotiate(p);
+  }
 }
 
 void Conference::subscriber_answer(Participant& p, const SubscriberAnswer& a) {

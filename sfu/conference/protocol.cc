@@ -153,6 +153,7 @@ std::variant<ClientMessage, ProtocolError> parse_object(const json& j) {
   }
   if (type == "leave") return LeaveRequest{};
   if (type == "ping") return PingRequest{};
+  if (type == "restart-ice") return RestartIceRequest{};
   return bad("unknown message type '" + type.substr(0, 32) + "'");
 }
 

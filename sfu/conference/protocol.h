@@ -50,9 +50,13 @@ struct LockRequest {
 };
 struct LeaveRequest {};
 struct PingRequest {};
+// The subscriber PeerConnection lost its path: the server restarts ICE on it
+// and sends a new offer (offers on that PeerConnection come from the server).
+struct RestartIceRequest {};
 
-using ClientMessage = std::variant<JoinRequest, PublishRequest, SubscriberAnswer, MuteRequest,
-                                   KickRequest, LockRequest, LeaveRequest, PingRequest>;
+using ClientMessage =
+    std::variant<JoinRequest, PublishRequest, SubscriberAnswer, MuteRequest, KickRequest,
+                 LockRequest, LeaveRequest, PingRequest, RestartIceRequest>;
 
 // Error codes of the `error` message.
 namespace error {

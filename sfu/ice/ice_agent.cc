@@ -42,7 +42,7 @@ bool legal_transition(IceState from, IceState to) noexcept {
     case IceState::kDisconnected:
       return to == IceState::kConnected || to == IceState::kFailed;
     case IceState::kFailed:
-      return false;
+      return to == IceState::kNew;  // only through restart()
   }
   return false;
 }
@@ -291,6 +291,15 @@ std::optional<SteadyTime> IceAgent::next_deadline() const noexcept {
 }
 
 // The one place state_ changes: checks the transition and logs it.
+void IceAgent::restart(IceCredentials local, std::string remote_ufrag) {
+  if (!local.valid()) throw std::invalid_argument("ICE restart: invalid local credentials");
+  LOG_INFO(kTag, "ufrag %s: ICE restart, now ufrag %s", config_.local.ufrag.c_str(),
+           local.ufrag.c_str());
+  config_.local = std::move(local);
+  config_.remote_ufrag = std::move(remote_ufrag);
+  if (state_ == IceState::kFailed) set_state(IceState::kNew);
+}
+
 bool IceAgent::set_state(IceState next) noexcept {
   if (next == state_) return false;
   if (!legal_transition(state_, next)) {

@@ -34,7 +34,7 @@ enum class IceState : uint8_t {
                   // goes there (consent has not expired yet), a valid check on it or a new
                   // nomination brings the agent back to kConnected
   kFailed,        // no valid check for consent_timeout (RFC 7675 §5.1): stop sending.
-                  // Terminal: an ICE restart makes a new agent with new credentials
+                  // Only an ICE restart (restart()) leaves it, back to kNew
 };
 const char* to_string(IceState state) noexcept;
 
@@ -102,6 +102,13 @@ class IceAgent {
   const std::string& remote_ufrag() const noexcept { return config_.remote_ufrag; }
   // The peer's ufrag when the answer arrives after the first checks.
   void set_remote_ufrag(std::string ufrag) { config_.remote_ufrag = std::move(ufrag); }
+  // An ICE restart (RFC 8445 §2.4, the browser's or ours): new local
+  // credentials, the peer's new ufrag (empty: known with its answer). The
+  // remembered paths and the selected one stay, so media keeps its path
+  // until a check with the new credentials nominates one; a failed agent
+  // starts again from kNew. Throws std::invalid_argument for invalid
+  // credentials. The registry must be told (IceRegistry::rekey).
+  void restart(IceCredentials local, std::string remote_ufrag);
 
   // The owner's back pointer, so whoever finds the agent by path or ufrag
   // reaches its transport without another lookup (MediaEndpoint: the

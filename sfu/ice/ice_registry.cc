@@ -27,6 +27,15 @@ void IceRegistry::remove(IceAgent& agent) noexcept {
   agent.for_each_path([&](const Path& path) { unmap_path(path, &agent); });
 }
 
+void IceRegistry::rekey(IceAgent& agent, std::string_view old_ufrag) {
+  auto it = by_ufrag_.find(old_ufrag);
+  if (it != by_ufrag_.end() && it->second == &agent) by_ufrag_.erase(it);
+  auto [next, inserted] = by_ufrag_.try_emplace(agent.local_credentials().ufrag, &agent);
+  if (!inserted && next->second != &agent) {
+    throw std::invalid_argument("ICE registry: duplicate local ufrag");
+  }
+}
+
 IceAgent* IceRegistry::find_by_ufrag(std::string_view local_ufrag) const noexcept {
   auto it = by_ufrag_.find(local_ufrag);
   return it == by_ufrag_.end() ? nullptr : it->second;

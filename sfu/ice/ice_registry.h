@@ -38,6 +38,9 @@ class IceRegistry {
   void add(IceAgent& agent);
   // Forgets the agent and every path mapped to it.
   void remove(IceAgent& agent) noexcept;
+  // After agent.restart(): indexes it by its new ufrag instead of
+  // `old_ufrag`; its paths stay mapped. Throws like add().
+  void rekey(IceAgent& agent, std::string_view old_ufrag);
 
   IceAgent* find_by_ufrag(std::string_view local_ufrag) const noexcept;
   // The agent that accepted a valid check from `path`, or null.

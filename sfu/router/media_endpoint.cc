@@ -23,6 +23,14 @@ void MediaEndpoint::remove(transport::WebRtcTransport& t) noexcept {
   t.ice().user = nullptr;
 }
 
+bool MediaEndpoint::restart_ice(transport::WebRtcTransport& t, ice::IceCredentials local,
+                                std::string remote_ufrag) {
+  std::string old = t.local_ice().ufrag;
+  if (!t.restart_ice(std::move(local), std::move(remote_ufrag))) return false;
+  registry_.rekey(t.ice(), old);
+  return true;
+}
+
 std::optional<uint32_t> MediaEndpoint::find_socket(const turn::FiveTuple& tuple) const noexcept {
   for (size_t i = 0; i < sockets_.size(); ++i) {
     if (sockets_[i].first == tuple.server && sockets_[i].second == tuple.transport) {

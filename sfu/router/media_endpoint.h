@@ -35,6 +35,10 @@ class MediaEndpoint final : public turn::ClientPacketHandler, public transport::
   // Control plane: a transport becomes reachable by its ICE ufrag / forgotten.
   void add(transport::WebRtcTransport& t);
   void remove(transport::WebRtcTransport& t) noexcept;
+  // An ICE restart of `t` (WebRtcTransport::restart_ice), reachable by its
+  // new ufrag from then on; false when the transport cannot restart.
+  bool restart_ice(transport::WebRtcTransport& t, ice::IceCredentials local,
+                   std::string remote_ufrag);
 
   // turn::ClientPacketHandler: a datagram on one of the SFU's sockets.
   void on_client_packet(const turn::FiveTuple& tuple, turn::ClientLink& link,

@@ -67,6 +67,20 @@ void WebRtcTransport::set_remote(const dtls::Fingerprint& fingerprint, const std
   if (dtls_.set_remote_fingerprint(fingerprint)) update_state();
 }
 
+bool WebRtcTransport::restart_ice(ice::IceCredentials local, std::string remote_ufrag) {
+  dtls::DtlsState dtls = dtls_.state();
+  if (closed_ || dtls == dtls::DtlsState::kFailed || dtls == dtls::DtlsState::kClosed) return false;
+  ice_.restart(std::move(local), std::move(remote_ufrag));
+  if (state_ == TransportState::kFailed) {
+    LOG_DEBUG("sfu", "transport %s: failed -> connecting (ICE restart)",
+              ice_.local_credentials().ufrag.c_str());
+    state_ = TransportState::kConnecting;
+    listener_.on_state(*this, state_);
+  }
+  update_state();
+  return true;
+}
+
 void WebRtcTransport::after_stun(const ice::StunOutcome& outcome) noexcept {
   if (outcome.state_changed || outcome.selected_changed) update_state();
 }

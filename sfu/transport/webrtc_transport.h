@@ -95,6 +95,10 @@ class WebRtcTransport {
   TransportState state() const noexcept { return state_; }
   const TransportCounters& counters() const noexcept { return counters_; }
   void set_remote(const dtls::Fingerprint& fingerprint, const std::string& ufrag);
+  // An ICE restart (ice::IceAgent::restart) over the same DTLS association
+  // and SRTP keys; a transport failed by ICE consent alone comes back.
+  // False when DTLS has failed or the transport is closed (nothing to save).
+  bool restart_ice(ice::IceCredentials local, std::string remote_ufrag);
 
   // The media endpoint ran a STUN packet through ice(): react to the outcome.
   void after_stun(const ice::StunOutcome& outcome) noexcept;

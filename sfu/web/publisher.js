@@ -4,7 +4,7 @@
 // new offer (`publish`), one at a time: the next one waits for the
 // `publish-answer` to the previous.
 
-import { waitForIceGathering } from './rtc.js';
+import { onPathLost, waitForIceGathering } from './rtc.js';
 
 const ANSWER_TIMEOUT_MS = 15000;
 
@@ -18,6 +18,13 @@ export class Publisher {
       iceServers, iceTransportPolicy, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
     });
     this.pc.onconnectionstatechange = () => onState(this.pc.connectionState);
+    // Offers flow from the browser here: a lost path is an ICE restart in
+    // the next offer.
+    onPathLost(this.pc, () => {
+      if (this.closed) return;
+      this.pc.restartIce();
+      this.negotiate();
+    });
     this.sources = new Map();  // RTCRtpTransceiver -> 'mic' | 'camera' | 'screen'
     this.kinds = new Map();    // RTCRtpTransceiver -> 'audio' | 'video'
     this.busy = false;         // an offer is out

@@ -48,3 +48,29 @@ export function selectedPair(report) {
     bytesReceived: pair.bytesReceived,
   };
 }
+
+// Calls restart() when a PeerConnection's ICE path is lost — 'failed', or
+// 'disconnected' for longer than `grace` ms (a proxy or firewall cut the TURN
+// connection) — and again every `retry` ms while it stays lost. The caller
+// restarts ICE the way offers flow on that PeerConnection (docs/SFU.md).
+export function onPathLost(pc, restart, { grace = 2000, retry = 4000 } = {}) {
+  let timer = 0;
+  const lost = () => {
+    timer = 0;
+    if (pc.signalingState === 'closed') return;
+    if (pc.iceConnectionState !== 'disconnected' && pc.iceConnectionState !== 'failed') return;
+    restart();
+    timer = setTimeout(lost, retry);
+  };
+  pc.addEventListener('iceconnectionstatechange', () => {
+    const state = pc.iceConnectionState;
+    if (state === 'connected' || state === 'completed' || state === 'closed') {
+      clearTimeout(timer);
+      timer = 0;
+    } else if (!timer && state === 'failed') {
+      lost();
+    } else if (!timer && state === 'disconnected') {
+      timer = setTimeout(lost, grace);
+    }
+  });
+}

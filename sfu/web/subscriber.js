@@ -2,7 +2,7 @@
 // m-line per remote track, with `tracks` naming whose track each mid carries;
 // the browser answers. Offers are applied one after the other.
 
-import { waitForIceGathering } from './rtc.js';
+import { onPathLost, waitForIceGathering } from './rtc.js';
 
 export class Subscriber {
   // send(message); onState(connectionState); onChange(): the set of received
@@ -15,6 +15,9 @@ export class Subscriber {
     });
     this.pc.onconnectionstatechange = () => onState(this.pc.connectionState);
     this.pc.ontrack = () => this.onChange();
+    // Offers flow from turnd here: a lost path is asked of turnd, whose next
+    // offer restarts ICE.
+    onPathLost(this.pc, () => { if (!this.closed) this.send({ type: 'restart-ice' }); });
     this.tracks = {};  // mid -> {participant, kind, source} of the latest offer
     this.chain = Promise.resolve();
     this.closed = false;

@@ -38,9 +38,19 @@
 //     (or before it); rejected lines are recycled;
 //   - with --wrong-code: a wrong code is refused with error wrong-code, shown
 //     under the form;
+//   - with --cut CMD [--outage S --restore CMD]: once media flows, CMD runs
+//     (e.g. `ss -K` kills participant 1's TURN connections, or a router rule
+//     drops them); with --restore, the path stays broken for S seconds, then
+//     that runs. Video from participant 1 must stop at the others, then
+//     media must flow again both ways (the client restarts ICE: the
+//     publisher from the browser, the subscriber through turnd) without
+//     anyone leaving; the seconds from the path's return to framesDecoded
+//     rising again at each participant are printed.
 //   - with --screen N,... (alone: 1): participant N shares its screen (Share
 //     screen) and the others decode it as a second video track from N, then
 //     N stops it (Stop sharing), each in turn.
+import { execSync } from 'node:child_process';
+
 import { Browsers, typeInto } from './browsers.mjs';
 
 const args = Object.fromEntries(
@@ -245,6 +255,49 @@ try {
       ` -> ${p.remoteCandidateType}/${p.remoteProtocol} ${p.remoteAddress}:${p.remotePort}`;
     pass(`participant ${e.index + 1} sends and receives through ${e.type} over ${e.protocol}` +
       ` (publisher ${show(pairs.publisher)}; subscriber ${show(pairs.subscriber)})`);
+  }
+
+  if (args.cut && args.cut !== true) {
+    const cutId = await pages[0].evaluate(() => window.turnd.state().id);
+    // Video frames participant i decoded: from participant 1 (the others), or
+    // from everyone (participant 1 itself).
+    const framesAt = (i) => pages[i].evaluate((id) => window.turnd.stats().then((s) =>
+      s.inbound.filter((x) => x.kind === 'video' && (id === null || x.participant === id))
+        .reduce((n, x) => n + (x.framesDecoded || 0), 0)), i === 0 ? null : cutId);
+    const stalled = async (i) => {  // no new frame for 1.5 s
+      const a = await framesAt(i);
+      await new Promise((r) => setTimeout(r, 1500));
+      return (await framesAt(i)) === a;
+    };
+    execSync(args.cut, { stdio: 'inherit' });
+    const cutAt = Date.now();
+    await waitFor('video from participant 1 stops at participant 2 after the cut',
+      () => stalled(1), 20000);
+    pass(`the cut (${args.cut}) stopped participant 1's video at the others after ${((Date.now() - cutAt) / 1000).toFixed(1)} s`);
+    let backAt = Date.now();
+    if (args.restore && args.restore !== true) {
+      const outage = Number(args.outage || 20) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, cutAt + outage - Date.now())));
+      execSync(args.restore, { stdio: 'inherit' });
+      backAt = Date.now();
+    }
+    const base = [];
+    for (let i = 0; i < count; i++) base.push(await framesAt(i));
+    const times = new Array(count).fill(null);
+    await waitFor('every participant decodes video again after the path came back', async () => {
+      for (let i = 0; i < count; i++) {
+        if (times[i] === null && (await framesAt(i)) > base[i] + 3) {
+          times[i] = ((Date.now() - backAt) / 1000).toFixed(1);
+        }
+      }
+      if (times.every((t) => t !== null)) return true;
+      throw new Error(`back so far: ${JSON.stringify(times)}`);
+    }, 60000);
+    for (let i = 0; i < count; i++) {
+      const n = await pages[i].evaluate(() => window.turnd.state().participants.length);
+      if (n !== count - 1) fail(`participant ${i + 1} still sees ${count - 1} others after the cut (sees ${n})`);
+    }
+    pass(`media came back without anyone leaving; seconds from the path's return to new frames: ${times.map((t, i) => `participant ${i + 1} ${t}`).join(', ')}`);
   }
 
   for (const n of sharers) {

@@ -470,6 +470,55 @@ TEST_F(ConferenceTest, APublisherIsAnsweredAndTheOthersGetAnOffer) {
   EXPECT_EQ(last(2)["code"], "bad-message");
 }
 
+// The ufrag of an SDP (its first a=ice-ufrag).
+std::string ufrag_of(const std::string& sdp) {
+  size_t at = sdp.find("a=ice-ufrag:");
+  if (at == std::string::npos) return {};
+  at += 12;
+  return sdp.substr(at, sdp.find('\r', at) - at);
+}
+
+// A lost path (issue 13): the publisher's browser restarts ICE with a new
+// ufrag in its next offer and gets new credentials back; the subscriber's is
+// restarted on request with a new offer. Offers keep flowing one way each.
+TEST_F(ConferenceTest, IceRestartsGiveNewCredentialsBothWays) {
+  join(1, "Alice");
+  join(2, "Bob");
+  std::string offer = audio_offer(1, 1000);
+  send(1, {{"type", "publish"}, {"sdp", offer}, {"tracks", json::array()}});
+  ASSERT_EQ(last(1)["type"], "publish-answer") << last(1).dump();
+  std::string first = ufrag_of(last(1)["sdp"]);
+  send(1, {{"type", "publish"},
+           {"sdp", offer},
+           {"tracks", json::array()}});  // the same ufrag: no restart
+  ASSERT_EQ(last(1)["type"], "publish-answer") << last(1).dump();
+  EXPECT_EQ(ufrag_of(last(1)["sdp"]), first);
+  std::string restarted = offer;
+  restarted.replace(restarted.find("a=ice-ufrag:brws"), 16, "a=ice-ufrag:brw2");
+  send(1, {{"type", "publish"}, {"sdp", restarted}, {"tracks", json::array()}});
+  ASSERT_EQ(last(1)["type"], "publish-answer") << last(1).dump();
+  std::string second = ufrag_of(last(1)["sdp"]);
+  EXPECT_FALSE(second.empty());
+  EXPECT_NE(second, first);
+
+  // Bob answers whatever offers came (Alice's changes came one after another).
+  json bob_offer;
+  while (last(2)["type"] == "offer" && last(2) != bob_offer) {
+    bob_offer = last(2);
+    send(2, {{"type", "answer"}, {"sdp", answer_to(bob_offer["sdp"])}});
+  }
+  size_t offers = signal_.of(2, "offer").size();
+  send(2, {{"type", "restart-ice"}});
+  ASSERT_EQ(signal_.of(2, "offer").size(), offers + 1) << last(2).dump();
+  ASSERT_EQ(last(2)["type"], "offer") << last(2).dump();
+  EXPECT_NE(ufrag_of(last(2)["sdp"]), ufrag_of(bob_offer["sdp"]));
+  send(2, {{"type", "answer"}, {"sdp", answer_to(last(2)["sdp"])}});
+  EXPECT_NE(last(2)["type"], "error");
+  // Each restart costs an offer: bounded like publishing.
+  for (int i = 0; i < 20; ++i) send(2, {{"type", "restart-ice"}});
+  EXPECT_EQ(last(2)["code"], "too-fast");
+}
+
 TEST_F(ConferenceTest, ChangesWaitForTheOutstandingAnswerAndLeaversAreRemoved) {
   join(1, "Alice");
   join(2, "Bob");

@@ -290,6 +290,33 @@ TEST_F(IceAgentTest, ConsentExpiresWithoutChecks) {
   EXPECT_EQ(agent_.state(), IceState::kFailed);
 }
 
+// RFC 8445 §2.4: an ICE restart after consent was lost; old credentials are
+// refused from then on, checks with the new ones bring the agent back.
+TEST_F(IceAgentTest, RestartLeavesFailedWithNewCredentials) {
+  Path from = path("198.51.100.7:1");
+  send(check(true), from);
+  clock_.advance(Seconds(31));
+  agent_.on_timer(clock_.now());
+  ASSERT_EQ(agent_.state(), IceState::kFailed);
+  Check old = check(true);
+
+  IceCredentials fresh = IceCredentials::generate();
+  agent_.restart(fresh, kRemoteUfrag);
+  EXPECT_EQ(agent_.state(), IceState::kNew);
+  EXPECT_EQ(agent_.local_credentials().ufrag, fresh.ufrag);
+  EXPECT_EQ(send(old, from).result, CheckResult::kUnauthenticated);
+  Path moved = path("198.51.100.7:2");  // a new TURN allocation, say
+  StunOutcome out = send(check(true), moved);
+  EXPECT_EQ(out.result, CheckResult::kAccepted);
+  EXPECT_EQ(agent_.state(), IceState::kConnected);
+  ASSERT_NE(agent_.selected(), nullptr);
+  EXPECT_EQ(*agent_.selected(), moved);
+
+  IceCredentials bad;
+  bad.ufrag = "x";
+  EXPECT_THROW(agent_.restart(bad, ""), std::invalid_argument);
+}
+
 TEST_F(IceAgentTest, FreshChecksKeepConsent) {
   Path from = path("198.51.100.7:1");
   send(check(true), from);

@@ -81,6 +81,22 @@ TEST_F(IceRegistryTest, ChecksReachTheAgentNamedByUsername) {
   EXPECT_EQ(registry_.path_count(), 2u);
 }
 
+TEST_F(IceRegistryTest, ARestartedAgentIsFoundByItsNewUfragOnly) {
+  Path a = path("198.51.100.1:5000");
+  send(check_for(alice_), a);
+  std::string old = alice_.local_credentials().ufrag;
+  Check stale = check_for(alice_);
+  alice_.restart(IceCredentials::generate(), "peer");
+  registry_.rekey(alice_, old);
+  EXPECT_EQ(registry_.find_by_ufrag(old), nullptr);
+  EXPECT_EQ(registry_.find_by_ufrag(alice_.local_credentials().ufrag), &alice_);
+  EXPECT_EQ(registry_.find(a), &alice_);  // its paths stay
+  EXPECT_EQ(send(stale, path("198.51.100.1:5001")).agent, nullptr);
+  EXPECT_EQ(send(check_for(alice_), path("198.51.100.1:5001")).outcome.result,
+            CheckResult::kAccepted);
+  EXPECT_EQ(registry_.agent_count(), 2u);
+}
+
 TEST_F(IceRegistryTest, UnknownUfragIsDroppedSilently) {
   Check c = check_for(alice_);
   c.username = "nobody00:peer";
