@@ -75,6 +75,15 @@ ProxyStatus parse_v1(Bytes head, ProxyHeader& header) noexcept {
   return ProxyStatus::kComplete;
 }
 
+// v2 addresses: source and destination of `size` bytes each, then their ports.
+bool read_v2_addresses(Bytes body, size_t size, ProxyHeader& header) noexcept {
+  if (body.size() < 2 * size + 4) return false;
+  const std::byte* ports = body.data() + 2 * size;
+  header.source = SocketAddress::from_bytes(body.first(size), load_be16(ports));
+  header.destination = SocketAddress::from_bytes(body.subspan(size, size), load_be16(ports + 2));
+  return true;
+}
+
 ProxyStatus parse_v2(Bytes head, ProxyHeader& header) noexcept {
   if (head.size() < kV2Fixed) return ProxyStatus::kNeedMore;
   auto version_command = static_cast<uint8_t>(head[12]);
@@ -89,17 +98,11 @@ ProxyStatus parse_v2(Bytes head, ProxyHeader& header) noexcept {
   Bytes body = head.subspan(kV2Fixed, length);
   switch (family_protocol) {
     case 0x11:  // TCP over IPv4
-      if (length < 12) break;
-      header.source = SocketAddress::from_bytes(body.subspan(0, 4), load_be16(body.data() + 8));
-      header.destination =
-          SocketAddress::from_bytes(body.subspan(4, 4), load_be16(body.data() + 10));
-      return ProxyStatus::kComplete;
+      if (read_v2_addresses(body, 4, header)) return ProxyStatus::kComplete;
+      break;
     case 0x21:  // TCP over IPv6
-      if (length < 36) break;
-      header.source = SocketAddress::from_bytes(body.subspan(0, 16), load_be16(body.data() + 32));
-      header.destination =
-          SocketAddress::from_bytes(body.subspan(16, 16), load_be16(body.data() + 34));
-      return ProxyStatus::kComplete;
+      if (read_v2_addresses(body, 16, header)) return ProxyStatus::kComplete;
+      break;
     case 0x00:  // UNSPEC: addresses to be ignored
       return ProxyStatus::kComplete;
     default:  // UDP or Unix sockets: not what reaches a TCP listener
