@@ -62,7 +62,13 @@ void Conference::on_open(ConnectionId connection, const SocketAddress& peer,
 void Conference::on_close(ConnectionId connection) {
   auto it = connections_.find(connection);
   if (it == connections_.end()) return;
-  if (Participant* p = it->second->participant) leave(*p, "left");
+  if (Participant* p = it->second->participant) {
+    if (options_.resume_window.count() > 0) {
+      detach(*p);  // resumable for a while (a proxy cut the WebSocket, say)
+    } else {
+      leave(*p, "left");
+    }
+  }
   abandon_join(*it->second);
   connections_.erase(connection);
 }
@@ -83,6 +89,7 @@ void Conference::refuse(Connection& c, std::string_view code, std::string_view m
 
 void Conference::handle(Connection& c, const ClientMessage& m) {
   if (const auto* j = std::get_if<JoinRequest>(&m)) return join(c, *j);
+  if (const auto* r = std::get_if<ResumeRequest>(&m)) return resume(c, *r);
   if (std::holds_alternative<PingRequest>(m)) return deps_.signal.send(c.id, pong_message());
   Participant* p = c.participant;
   if (p == nullptr) return refuse(c, error::kNotJoined, "join a room first");
@@ -165,6 +172,7 @@ void Conference::leave(Participant& p, std::string_view reason) {
     }
   }
   record_visit_end(p, reason);
+  if (!p.resume_key.empty()) resumable_.erase(p.resume_key);
   if (auto cit = connections_.find(p.connection); cit != connections_.end()) {
     cit->second->participant = nullptr;
   }

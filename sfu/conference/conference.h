@@ -79,7 +79,10 @@ struct ConferenceOptions {
   uint32_t publish_burst = 10;       // publish requests a participant may send at once ...
   Seconds publish_interval{2};       // ... and then one per this
   Seconds broken_transport_timeout{20};  // a participant whose transport failed leaves
-  uint64_t remb_bitrate = 2'500'000;     // what publishers are told they may send (video)
+  // A participant whose WebSocket went stays this long, resumable with its
+  // token (`resume`); 0: it leaves with its connection.
+  Seconds resume_window{30};
+  uint64_t remb_bitrate = 2'500'000;  // what publishers are told they may send (video)
 };
 
 struct ConferenceDeps {
@@ -136,6 +139,10 @@ class Conference final : public transport::TransportListener {
   void handle(Connection& c, const ClientMessage& m);
   void refuse(Connection& c, std::string_view code, std::string_view message);
   void leave(Participant& p, std::string_view reason);
+  // resume.cc: a participant outliving its WebSocket
+  std::string new_resume_token(Participant& p);
+  void detach(Participant& p);
+  void resume(Connection& c, const ResumeRequest& r);
   void record_visit_end(const Participant& p, std::string_view reason);
   void broadcast(const Room& room, const std::string& text, const Participant* except);
 
@@ -183,6 +190,8 @@ class Conference final : public transport::TransportListener {
   std::vector<std::pair<SteadyTime, ConnectionId>> delayed_joins_;  // joins waiting out a delay
   std::unordered_map<ConnectionId, std::unique_ptr<Connection>> connections_;
   std::map<std::string, std::unique_ptr<Room>, std::less<>> rooms_;
+  // SHA-256 (hex) of each participant's current resume token -> participant.
+  std::unordered_map<std::string, Participant*> resumable_;
   uint64_t next_participant_ = 1;
   ConferenceCounters counters_;
   std::array<std::byte, 1600> scratch_{};  // one forwarded packet at a time

@@ -67,6 +67,10 @@ struct Conference::Participant {
   bool awaiting_answer = false;            // an offer is out; a change waits for its answer
   bool offer_again = false;                // something changed while waiting
   std::optional<SteadyTime> broken_since;  // a transport failed
+  // Its WebSocket went (connection 0 meanwhile): resumable until
+  // resume_window. The token itself is never kept, only its SHA-256.
+  std::optional<SteadyTime> detached_since;
+  std::string resume_key;
   // After the publisher restarted ICE: its producers are asked for keyframes
   // (once a second) until then, so the others' video resumes on the new path
   // without waiting for their own requests.

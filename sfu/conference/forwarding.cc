@@ -253,7 +253,8 @@ void Conference::on_timer() {
       for (auto* t : {p->publisher.get(), p->subscriber.get()}) {
         if (t != nullptr) t->on_timer(now);
       }
-      if (p->broken_since && now - *p->broken_since >= options_.broken_transport_timeout) {
+      if ((p->broken_since && now - *p->broken_since >= options_.broken_transport_timeout) ||
+          (p->detached_since && now - *p->detached_since >= options_.resume_window)) {
         broken.push_back(p.get());
         continue;
       }

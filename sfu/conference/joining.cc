@@ -172,7 +172,9 @@ void Conference::admit(Connection& c, const JoinRequest& request, CodeMatch matc
   counters_.joins++;
   LOG_INFO("sfu", "%s joined room %s%s (%zu in the room)", joined.id.c_str(), slug.c_str(),
            moderator ? " as moderator" : "", room->participants.size());
-  deps_.signal.send(c.id, joined_message(joined_info(joined)));
+  JoinedInfo info_out = joined_info(joined);
+  info_out.resume = new_resume_token(joined);
+  deps_.signal.send(c.id, joined_message(info_out));
   broadcast(*joined.room, participant_joined_message({joined.id, joined.name, false, false}),
             &joined);
   if (deps_.on_participation) {

@@ -154,6 +154,11 @@ std::variant<ClientMessage, ProtocolError> parse_object(const json& j) {
   if (type == "leave") return LeaveRequest{};
   if (type == "ping") return PingRequest{};
   if (type == "restart-ice") return RestartIceRequest{};
+  if (type == "resume") {
+    auto token = string_field(j, "token", 64, err);
+    if (!token) return err;
+    return ResumeRequest{*token};
+  }
   return bad("unknown message type '" + type.substr(0, 32) + "'");
 }
 
@@ -209,13 +214,15 @@ std::string joined_message(const JoinedInfo& info) {
     }
     servers.push_back(std::move(entry));
   }
-  return text(
-      json{{"type", "joined"},
+  json out{{"type", "joined"},
            {"id", info.id},
            {"moderator", info.moderator},
            {"room", {{"slug", info.room_slug}, {"name", info.room_name}, {"locked", info.locked}}},
            {"participants", std::move(participants)},
-           {"iceServers", std::move(servers)}});
+           {"iceServers", std::move(servers)}};
+  if (!info.resume.empty()) out["resume"] = info.resume;
+  if (info.resumed) out["resumed"] = true;
+  return text(out);
 }
 
 std::string publish_answer_message(std::string_view sdp) {

@@ -53,10 +53,15 @@ struct PingRequest {};
 // The subscriber PeerConnection lost its path: the server restarts ICE on it
 // and sends a new offer (offers on that PeerConnection come from the server).
 struct RestartIceRequest {};
+// A new WebSocket taking over the participant of one that was lost, with the
+// token its `joined` gave (single-use: the answer brings the next one).
+struct ResumeRequest {
+  std::string token;
+};
 
 using ClientMessage =
     std::variant<JoinRequest, PublishRequest, SubscriberAnswer, MuteRequest, KickRequest,
-                 LockRequest, LeaveRequest, PingRequest, RestartIceRequest>;
+                 LockRequest, LeaveRequest, PingRequest, RestartIceRequest, ResumeRequest>;
 
 // Error codes of the `error` message.
 namespace error {
@@ -69,6 +74,7 @@ inline constexpr std::string_view kRoomFull = "room-full";
 inline constexpr std::string_view kRoomLocked = "room-locked";
 inline constexpr std::string_view kBadMessage = "bad-message";
 inline constexpr std::string_view kNotJoined = "not-joined";
+inline constexpr std::string_view kNoSession = "no-session";  // resume: unknown or spent token
 inline constexpr std::string_view kForbidden = "forbidden";
 inline constexpr std::string_view kInternal = "internal";
 }  // namespace error
@@ -107,6 +113,8 @@ struct JoinedInfo {
   bool locked = false;
   std::vector<ParticipantView> participants;
   std::vector<IceServer> ice_servers;
+  std::string resume;    // the token a new WebSocket resumes this participant with
+  bool resumed = false;  // this answers `resume`: same participant, media kept
 };
 
 // What each subscriber m-line carries.

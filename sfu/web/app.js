@@ -65,6 +65,7 @@ const state = {
   phase: 'idle',
   request: null,             // {room, code, name} of the current join
   id: null,
+  resume: null,              // the token a new connection takes this participant over with
   moderator: false,
   room: null,                // {slug, name, locked}
   participants: new Map(),   // id -> {id, name, muted: {audio, video}}
@@ -171,17 +172,29 @@ function submitJoin() {
 
 function sendJoin() {
   if (state.phase === 'connecting') setPhase('joining');
+  // Back after a lost connection: the same participant, media kept.
+  if (state.phase === 'reconnecting' && state.resume) {
+    signaling.send({ type: 'resume', token: state.resume });
+    return;
+  }
   signaling.send({ type: 'join', ...state.request });
+}
+
+// The server no longer knows our participant: join afresh.
+function startOver() {
+  state.resume = null;
+  closePeerConnections();
+  state.participants.clear();
+  tiles.clear();
+  renderLocal();
+  if (signaling) sendJoin();
 }
 
 function signalingState(s) {
   if (s !== 'reconnecting') return;
   if (state.phase === 'joined') {
-    // The server lets our participant go with the connection: start over.
-    closePeerConnections();
-    state.participants.clear();
-    tiles.clear();
-    renderLocal();
+    // The server keeps our participant for a while: media goes on, and the
+    // next connection resumes it (docs/SFU.md, "A cut path").
     setPhase('reconnecting');
     notice('The connection to the server was lost. Reconnecting…');
   } else if (state.phase === 'joining') {
@@ -244,7 +257,23 @@ function normalise(p) {
            muted: { audio: !!muted.audio, video: !!muted.video } };
 }
 
+// `resume` answered: the same participant; the peer connections stay (the
+// server sends a fresh subscriber offer), the others may have changed.
+function onResumed(m) {
+  state.resume = typeof m.resume === 'string' ? m.resume : null;
+  const present = new Map((m.participants || []).map((p) => [String(p.id), normalise(p)]));
+  for (const id of state.participants.keys()) if (!present.has(id)) tiles.remove(id);
+  state.participants = present;
+  state.lastError = null;
+  setPhase('joined');
+  notice('Reconnected.');
+  renderRemote();
+  if (state.publisher) state.publisher.negotiate();  // an offer lost on the way is sent again
+}
+
 async function onJoined(m) {
+  if (m.resumed && state.publisher && m.id === state.id) return onResumed(m);
+  state.resume = typeof m.resume === 'string' ? m.resume : null;
   const rejoin = state.id !== null;
   state.id = m.id;
   state.moderator = !!m.moderator;
@@ -291,6 +320,8 @@ function onError(m) {
     setPhase('idle');
     showJoinError(text);
     settleWaiters(Object.assign(new Error(text), { code: m.code }));
+  } else if (state.phase === 'reconnecting' && m.code === 'no-session') {
+    startOver();  // the server let our participant go: join again with the form's data
   } else if (state.phase === 'reconnecting') {
     end('You could not rejoin the meeting', text);
   } else {

@@ -43,9 +43,10 @@
 //     drops them); with --restore, the path stays broken for S seconds, then
 //     that runs. Video from participant 1 must stop at the others, then
 //     media must flow again both ways (the client restarts ICE: the
-//     publisher from the browser, the subscriber through turnd) without
-//     anyone leaving; the seconds from the path's return to framesDecoded
-//     rising again at each participant are printed.
+//     publisher from the browser, the subscriber through turnd; a lost
+//     WebSocket is resumed) with participant 1 the same participant for
+//     everyone; the seconds from the path's return to framesDecoded rising
+//     again at each participant are printed.
 //   - with --screen N,... (alone: 1): participant N shares its screen (Share
 //     screen) and the others decode it as a second video track from N, then
 //     N stops it (Stop sharing), each in turn.
@@ -293,9 +294,15 @@ try {
       if (times.every((t) => t !== null)) return true;
       throw new Error(`back so far: ${JSON.stringify(times)}`);
     }, 60000);
-    for (let i = 0; i < count; i++) {
-      const n = await pages[i].evaluate(() => window.turnd.state().participants.length);
-      if (n !== count - 1) fail(`participant ${i + 1} still sees ${count - 1} others after the cut (sees ${n})`);
+    // The same participant: its id, in everyone's list, nobody more.
+    if ((await pages[0].evaluate(() => window.turnd.state().id)) !== cutId) {
+      fail('participant 1 is still the same participant after the cut');
+    }
+    for (let i = 1; i < count; i++) {
+      const ids = await pages[i].evaluate(() => window.turnd.state().participants.map((p) => p.id));
+      if (ids.length !== count - 1 || !ids.includes(cutId)) {
+        fail(`participant ${i + 1} sees participant 1 (${cutId}) as before the cut (sees ${JSON.stringify(ids)})`);
+      }
     }
     pass(`media came back without anyone leaving; seconds from the path's return to new frames: ${times.map((t, i) => `participant ${i + 1} ${t}`).join(', ')}`);
   }

@@ -519,6 +519,47 @@ TEST_F(ConferenceTest, IceRestartsGiveNewCredentialsBothWays) {
   EXPECT_EQ(last(2)["code"], "too-fast");
 }
 
+// A lost WebSocket (issue 13): the participant stays for the resume window,
+// unseen by the others, and a new connection takes it over with its
+// single-use token; an unknown or spent token is refused; without a resume
+// it leaves as `timeout`.
+TEST_F(ConferenceTest, ALostWebSocketIsResumedWithItsToken) {
+  join(1, "Alice");
+  join(2, "Bob");
+  json joined = signal_.of(1, "joined").back();
+  std::string token = joined["resume"];
+  EXPECT_EQ(token.size(), 32u);
+  size_t bob_heard = signal_.sent[2].size();
+  conference_->on_close(1);
+  clock_.advance(Seconds(10));
+  conference_->on_timer();
+  EXPECT_EQ(signal_.of(2, "participant-left").size(), 0u);
+
+  open(3);
+  send(3, {{"type", "resume"}, {"token", "0123456789abcdef0123456789abcdef"}});
+  EXPECT_EQ(last(3)["code"], "no-session");
+  send(3, {{"type", "resume"}, {"token", token}});
+  json resumed = signal_.of(3, "joined").back();
+  EXPECT_EQ(resumed["resumed"], true);
+  EXPECT_EQ(resumed["id"], joined["id"]);
+  EXPECT_NE(resumed["resume"], token);
+  EXPECT_EQ(resumed["participants"].size(), 1u);
+  EXPECT_EQ(signal_.sent[2].size(), bob_heard);  // Bob saw nothing of it
+  open(4);
+  send(4, {{"type", "resume"}, {"token", token}});  // single use
+  EXPECT_EQ(last(4)["code"], "no-session");
+  ASSERT_EQ(visits_.size(), 2u);  // one visit each, no second row for Alice
+
+  conference_->on_close(3);
+  clock_.advance(Seconds(31));
+  conference_->on_timer();
+  ASSERT_EQ(signal_.of(2, "participant-left").size(), 1u);
+  EXPECT_EQ(signal_.of(2, "participant-left").back()["reason"], "timeout");
+  open(5);
+  send(5, {{"type", "resume"}, {"token", resumed["resume"]}});  // gone with it
+  EXPECT_EQ(last(5)["code"], "no-session");
+}
+
 TEST_F(ConferenceTest, ChangesWaitForTheOutstandingAnswerAndLeaversAreRemoved) {
   join(1, "Alice");
   join(2, "Bob");
