@@ -101,6 +101,7 @@ async function waitFor(what, fn, ms = 30000) {
 }
 
 const browsers = new Browsers();
+const pagesOpen = [];  // every page, for the leave at the end
 const consoleErrors = [];
 let status = 0;
 
@@ -137,6 +138,7 @@ try {
     await page.goto(`${url}/r/${room}${query.size ? `?${query}` : ''}`);
     await waitFor(`page ${i} loads the client`, () => page.evaluate(() => !!window.turnd));
     pages.push(page);
+    pagesOpen.push(page);
   }
   pass(`pages loaded: ${pages.map((_, i) => kindOf(i)).join(', ')}`);
 
@@ -379,6 +381,15 @@ try {
   if (!String(e.message).length) console.log(`FAIL ${e}`);
   if (consoleErrors.length) console.log(`---- browser console errors:\n${consoleErrors.join('\n')}`);
 } finally {
+  // Everyone still in the room leaves through the UI, as people do: a closed
+  // page without `leave` would stay in the room for turnd's resume window.
+  for (const page of pagesOpen) {
+    await page.evaluate(() => {
+      const b = document.getElementById('btn-leave');
+      if (window.turnd && window.turnd.state().phase === 'joined' && b && !b.hidden) b.click();
+    }).catch(() => {});
+  }
+  await new Promise((r) => setTimeout(r, 300));
   await browsers.close();
 }
 process.exit(status);
