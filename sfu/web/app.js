@@ -507,6 +507,7 @@ function end(title, text) {
   stopMedia();
   state.participants.clear();
   state.id = null;
+  state.resume = null;
   tiles.clear();
   notice('');
   $('left-title').textContent = title;
